@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // inversify 8 uses TypeScript's legacy (experimental) decorators, parameter decorators included.
+  oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

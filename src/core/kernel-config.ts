@@ -1,0 +1,24 @@
+/**
+ * Configuration of one simulated kernel. Common keys are typed here; each personality reads and validates its
+ * own keys (documented in docs/personalities/<id>.md). Scenario files use the same keys.
+ */
+export interface KernelConfig {
+  /** Kernel version that selects era features (`"6.1"`, `"2.4.27"`, `"1.2.13"`, `"11.31"`). */
+  readonly kernelVersion?: string;
+  /** Full release string (`uname -r`), e.g. `6.1.0-50-amd64`; sets the expected vermagic on Linux 2.6+. */
+  readonly release?: string;
+  /** Size of the simulated module area in bytes. */
+  readonly moduleAreaSize?: number;
+  /** Start with module loading disabled (`modules_disabled=1`). */
+  readonly modulesDisabled?: boolean;
+  /** Identity of the calling process. Default: root with every capability. */
+  readonly credentials?: {
+    readonly uid?: number;
+    readonly euid?: number;
+    readonly gid?: number;
+    readonly capabilities?: readonly string[];
+    readonly privileges?: readonly string[];
+  };
+  /** Personality-specific keys. */
+  readonly [key: string]: unknown;
+}

@@ -1,0 +1,166 @@
+import { injectable } from 'inversify';
+import { err, OK_VOID, type Result } from './result.js';
+import { asArray, asObject, type JsonValue, type Snapshottable } from './snapshot.js';
+
+/** The owner name used for the kernel's own (vmlinux) symbols. */
+export const KERNEL_OWNER = 'vmlinux';
+
+/** One exported symbol, of the kernel or of a module. */
+export interface KernelSymbol {
+  /** Symbol name as the era spells it (1.x a.out names keep their leading `_`). */
+  readonly name: string;
+  /** Address. */
+  readonly value: bigint;
+  /** Exporting module, or {@link KERNEL_OWNER}. */
+  readonly owner: string;
+  /** `EXPORT_SYMBOL_GPL`: usable only by GPL-compatible modules. */
+  readonly gplOnly: boolean;
+  /** Symbol namespace (`EXPORT_SYMBOL_NS`), if any. */
+  readonly namespace?: string;
+  /** modversions CRC, if the exporter has one. */
+  readonly crc?: number;
+}
+
+/**
+ * The kernel's exported symbols plus every loaded module's exports. Lookup by name is O(1); enumeration follows
+ * registration order per owner, and owners in the order they were added, so each era can produce its own listing
+ * (e.g. `get_kernel_syms`' newest-module-first with `#name` headers) without rescanning.
+ */
+@injectable()
+export class SymbolTable implements Snapshottable {
+  /** name → symbols with that name, in registration order (length > 1 only where an era allows duplicates). */
+  private byName = new Map<string, KernelSymbol[]>();
+  /** owner → its symbols in export order; Map iteration order = owner registration order. */
+  private byOwnerMap = new Map<string, KernelSymbol[]>();
+
+  /**
+   * Adds one symbol. Unless `allowDuplicate`, a name already exported by another owner is refused with EEXIST
+   * and the reason names the current owner (personalities map it to their era's errno).
+   */
+  add(symbol: KernelSymbol, allowDuplicate = false): Result<void> {
+    const existing = this.byName.get(symbol.name);
+    if (existing !== undefined && !allowDuplicate) {
+      return err('EEXIST', `exports duplicate symbol ${symbol.name} (owned by ${existing[0].owner})`);
+    }
+    if (existing === undefined) this.byName.set(symbol.name, [symbol]);
+    else existing.push(symbol);
+    let list = this.byOwnerMap.get(symbol.owner);
+    if (list === undefined) {
+      list = [];
+      this.byOwnerMap.set(symbol.owner, list);
+    }
+    list.push(symbol);
+    return OK_VOID;
+  }
+
+  /**
+   * Adds all of `symbols` or none: the first duplicate fails the whole batch and nothing is left behind.
+   * @see kernel/module/main.c `verify_exported_symbols`
+   */
+  addAll(symbols: readonly KernelSymbol[], allowDuplicate = false): Result<void> {
+    if (!allowDuplicate) {
+      const seen = new Set<string>();
+      for (const s of symbols) {
+        const owner = this.byName.get(s.name)?.[0].owner ?? (seen.has(s.name) ? s.owner : undefined);
+        if (owner !== undefined)
+          return err('EEXIST', `exports duplicate symbol ${s.name} (owned by ${owner})`);
+        seen.add(s.name);
+      }
+    }
+    for (const s of symbols) this.add(s, true);
+    return OK_VOID;
+  }
+
+  /** Declares an owner with no symbols yet, so it keeps its place in owner order (legacy module lists). */
+  declareOwner(owner: string): void {
+    if (!this.byOwnerMap.has(owner)) this.byOwnerMap.set(owner, []);
+  }
+
+  /** The first-registered symbol with this name. */
+  lookup(name: string): KernelSymbol | undefined {
+    return this.byName.get(name)?.[0];
+  }
+
+  /** Every symbol with this name, in registration order. */
+  lookupAll(name: string): readonly KernelSymbol[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /** Removes every symbol of `owner` (module unload), and the owner itself. */
+  removeOwner(owner: string): void {
+    const list = this.byOwnerMap.get(owner);
+    if (list === undefined) return;
+    for (const s of list) {
+      const same = this.byName.get(s.name);
+      if (same === undefined) continue;
+      const rest = same.filter((x) => x !== s);
+      if (rest.length === 0) this.byName.delete(s.name);
+      else this.byName.set(s.name, rest);
+    }
+    this.byOwnerMap.delete(owner);
+  }
+
+  /** Symbols of one owner in export order. */
+  exportsOf(owner: string): readonly KernelSymbol[] {
+    return this.byOwnerMap.get(owner) ?? [];
+  }
+
+  /** Owners in registration order (the kernel first when its symbols were added first). */
+  owners(): string[] {
+    return [...this.byOwnerMap.keys()];
+  }
+
+  /** Number of symbols. */
+  get size(): number {
+    let n = 0;
+    for (const list of this.byOwnerMap.values()) n += list.length;
+    return n;
+  }
+
+  /** Every symbol, owners in registration order. */
+  *all(): IterableIterator<KernelSymbol> {
+    for (const list of this.byOwnerMap.values()) yield* list;
+  }
+
+  /** @inheritDoc */
+  snapshot(): JsonValue {
+    return [...this.byOwnerMap].map(([owner, list]) => ({
+      owner,
+      symbols: list.map((s) => {
+        const row: JsonValue[] = [
+          s.name,
+          `0x${s.value.toString(16)}`,
+          s.gplOnly ? 1 : 0,
+          s.namespace ?? '',
+          s.crc ?? -1,
+        ];
+        return row;
+      }),
+    }));
+  }
+
+  /** @inheritDoc */
+  restore(state: JsonValue): void {
+    this.byName.clear();
+    this.byOwnerMap.clear();
+    for (const raw of asArray(state, 'symbols')) {
+      const o = asObject(raw, 'symbol owner');
+      const owner = String(o.owner);
+      this.declareOwner(owner);
+      for (const row of asArray(o.symbols, 'symbols')) {
+        const [name, value, gpl, ns, crc] = asArray(row, 'symbol');
+        this.add(
+          {
+            name: String(name),
+            value: BigInt(String(value)),
+            owner,
+            gplOnly: gpl === 1,
+            ...(ns === '' ? {} : { namespace: String(ns) }),
+            ...(crc === -1 ? {} : { crc: Number(crc) }),
+          },
+          true,
+        );
+      }
+    }
+  }
+}
