@@ -3,11 +3,13 @@
  * kernel core and four API personalities (`linux-v1`, `linux-v24`, `linux-v26`, `hpux-dlkm`).
  * @module
  */
-export type { ErrnoName } from './abi/errno.js';
+export type { HpuxPrivilege, LinuxCapability } from './abi/capabilities.js';
+export { HPUX_PRIVILEGES, LINUX_CAPABILITIES } from './abi/capabilities.js';
+export type { ErrnoName, ErrnoTable } from './abi/errno.js';
 export { ERRNO_NAMES, isErrnoName } from './abi/errno.js';
 export { HPUX_ERRNO } from './abi/hpux/errno.js';
 export { LINUX_ERRNO } from './abi/linux/errno.js';
-export type { AddressSpaceConfig, Allocation } from './core/address-space.js';
+export type { AddressSpaceConfig, Allocation, Span } from './core/address-space.js';
 export { AddressSpace, I386_VMALLOC_AREA, X86_64_MODULE_AREA } from './core/address-space.js';
 export type {
   BehaviourAction,
@@ -15,11 +17,19 @@ export type {
   BehaviourCallbacks,
   BehaviourHost,
   BehaviourOutcome,
+  BlockAction,
+  GetAction,
+  LogAction,
   ModuleBehaviour,
+  PutAction,
+  RequestAction,
+  ResolvedBehaviour,
+  ReturnAction,
 } from './core/behaviours.js';
 export { Behaviours, parseBehaviour, runActions } from './core/behaviours.js';
-export { Credentials } from './core/credentials.js';
-export type { KernelConfig } from './core/kernel-config.js';
+export type { CredentialsState } from './core/credentials.js';
+export { ALL_CAPABILITIES, Credentials } from './core/credentials.js';
+export type { CredentialsConfig, KernelConfig } from './core/kernel-config.js';
 export { KernelCore } from './core/kernel-core.js';
 export type { KernelError } from './core/kernel-error.js';
 export { KmodsimError, kernelError } from './core/kernel-error.js';
@@ -29,7 +39,7 @@ export type { ModuleRecord, NameNormaliser } from './core/module-registry.js';
 export { DASH_UNDERSCORE_NAMES, EXACT_NAMES, ModuleRegistry } from './core/module-registry.js';
 export type { PipelineTrace, Step } from './core/pipeline.js';
 export { runPipeline, step, UndoStack } from './core/pipeline.js';
-export type { Result } from './core/result.js';
+export type { Fail, Ok, Result } from './core/result.js';
 export { err, fail, OK_VOID, ok } from './core/result.js';
 export type { JsonValue, Snapshottable } from './core/snapshot.js';
 export type { KernelSymbol } from './core/symbol-table.js';
@@ -42,10 +52,11 @@ export type {
   SyscallReturn,
 } from './core/syscall-table.js';
 export { SyscallTable } from './core/syscall-table.js';
+export type { LatchKind, SwitchDefinition } from './core/sysctl.js';
 export { SYSCTL, Sysctl } from './core/sysctl.js';
-export type { UserPtr } from './core/user-memory.js';
+export type { UserPtr, UserString } from './core/user-memory.js';
 export { NULL_PTR, UserMemory } from './core/user-memory.js';
-export type { FileStat, FileType, OpenFile, OpenMode } from './core/vfs.js';
+export type { FileStat, FileType, OpenFile, OpenMode, PathLimits } from './core/vfs.js';
 export { Vfs } from './core/vfs.js';
 export type { CreateKernelOptions } from './kernel.js';
 export { createKernel, Kernel, restoreKernel, STATE_FORMAT } from './kernel.js';
@@ -53,6 +64,7 @@ export type { PersonalitySys } from './personalities/index.js';
 export { PERSONALITIES } from './personalities/index.js';
 export type {
   ActionResult,
+  ErrnoFamily,
   NeutralActions,
   Personality,
   PersonalityDefinition,
@@ -60,4 +72,9 @@ export type {
   Tool,
   ToolResult,
 } from './personalities/personality.js';
-export { isPersonalityId, PERSONALITY_IDS } from './personalities/personality.js';
+export {
+  errnoNumber,
+  isPersonalityId,
+  PERSONALITY_IDS,
+  toSyscallReturn,
+} from './personalities/personality.js';

@@ -69,3 +69,6 @@ export type ErrnoName = (typeof ERRNO_NAMES)[number];
 export function isErrnoName(s: string): s is ErrnoName {
   return (ERRNO_NAMES as readonly string[]).includes(s);
 }
+
+/** errno numbers of one family by name; a name the family lacks is absent. */
+export type ErrnoTable = Readonly<Partial<Record<ErrnoName, number>>>;

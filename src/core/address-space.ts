@@ -50,8 +50,11 @@ export interface Allocation {
   readonly bytes: Uint8Array;
 }
 
-interface Span {
+/** A range of the module area, as an offset from its base and a length in bytes. */
+export interface Span {
+  /** Offset from the area's base. */
   offset: number;
+  /** Length in bytes. */
   length: number;
 }
 

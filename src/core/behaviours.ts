@@ -8,13 +8,45 @@ import { asObject, type JsonValue, type Snapshottable } from './snapshot.js';
  * One thing a module's `init` or `cleanup` does. The JSON form is what the builder writes into the
  * `.kmodsim.behaviour` section, so one image carries its behaviour into every personality.
  */
-export type BehaviourAction =
-  | { readonly return: ErrnoName | 0 }
-  | { readonly get: string }
-  | { readonly put: string }
-  | { readonly request: string }
-  | { readonly log: string; readonly level?: number }
-  | { readonly block: true };
+export type BehaviourAction = ReturnAction | GetAction | PutAction | RequestAction | LogAction | BlockAction;
+
+/** Ends the function with a return value. */
+export interface ReturnAction {
+  /** 0 or the errno the function returns (`-errno` in C). */
+  readonly return: ErrnoName | 0;
+}
+
+/** Takes a reference on another module. */
+export interface GetAction {
+  /** The module. */
+  readonly get: string;
+}
+
+/** Drops a reference on another module. */
+export interface PutAction {
+  /** The module. */
+  readonly put: string;
+}
+
+/** Asks the kernel to load another module. */
+export interface RequestAction {
+  /** The module. */
+  readonly request: string;
+}
+
+/** Writes a kernel log line. */
+export interface LogAction {
+  /** The text. */
+  readonly log: string;
+  /** printk level 0–7 (default 6, `KERN_INFO`). */
+  readonly level?: number;
+}
+
+/** Never returns: the module stays in its loading state. */
+export interface BlockAction {
+  /** Always true. */
+  readonly block: true;
+}
 
 /** What a module's init and cleanup do. Absent lists mean "return 0". */
 export interface ModuleBehaviour {
@@ -168,7 +200,7 @@ export class Behaviours implements Snapshottable {
     };
   }
 
-  /** @inheritDoc Callbacks are code, not state: only declared behaviours are saved. */
+  /** Saves declared behaviours; registered callbacks are code, not state, and are not saved. */
   snapshot(): JsonValue {
     return Object.fromEntries(
       [...this.declared].map(([k, v]) => [k, JSON.parse(JSON.stringify(v)) as JsonValue]),

@@ -12,13 +12,21 @@ export interface KernelConfig {
   /** Start with module loading disabled (`modules_disabled=1`). */
   readonly modulesDisabled?: boolean;
   /** Identity of the calling process. Default: root with every capability. */
-  readonly credentials?: {
-    readonly uid?: number;
-    readonly euid?: number;
-    readonly gid?: number;
-    readonly capabilities?: readonly string[];
-    readonly privileges?: readonly string[];
-  };
+  readonly credentials?: CredentialsConfig;
   /** Personality-specific keys. */
   readonly [key: string]: unknown;
+}
+
+/** The calling process's identity in a {@link KernelConfig}. */
+export interface CredentialsConfig {
+  /** Real user id. */
+  readonly uid?: number;
+  /** Effective user id; a non-zero euid without `capabilities` has none. */
+  readonly euid?: number;
+  /** Effective group id. */
+  readonly gid?: number;
+  /** Effective Linux capabilities (`CAP_SYS_MODULE`…). */
+  readonly capabilities?: readonly string[];
+  /** HP-UX privileges (`PRIV_DLKM`). */
+  readonly privileges?: readonly string[];
 }

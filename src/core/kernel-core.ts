@@ -15,15 +15,25 @@ import { Vfs } from './vfs.js';
 @injectable()
 export class KernelCore {
   constructor(
+    /** The kernel log (dmesg). */
     @inject(KernelLog) readonly log: KernelLog,
+    /** The module area. */
     @inject(AddressSpace) readonly memory: AddressSpace,
+    /** Exported symbols. */
     @inject(SymbolTable) readonly symbols: SymbolTable,
+    /** The module list. */
     @inject(ModuleRegistry) readonly modules: ModuleRegistry,
+    /** The caller's credentials. */
     @inject(Credentials) readonly creds: Credentials,
+    /** Kernel switches. */
     @inject(Sysctl) readonly sysctl: Sysctl,
+    /** The file system. */
     @inject(Vfs) readonly vfs: Vfs,
+    /** The caller's memory. */
     @inject(UserMemory) readonly user: UserMemory,
+    /** Module behaviours. */
     @inject(Behaviours) readonly behaviours: Behaviours,
+    /** The syscall table. */
     @inject(SyscallTable) readonly syscalls: SyscallTable,
   ) {}
 

@@ -12,6 +12,14 @@ import {
 /** A user-space pointer: a plain number (user addresses fit in 47 bits). `0` is NULL. */
 export type UserPtr = number;
 
+/** A string copied from user memory. */
+export interface UserString {
+  /** The bytes up to the NUL (or `count`), as Latin-1. */
+  readonly value: string;
+  /** True when no NUL came within `count` bytes. */
+  readonly truncated: boolean;
+}
+
 /** The NULL user pointer. */
 export const NULL_PTR: UserPtr = 0;
 
@@ -89,7 +97,7 @@ export class UserMemory implements Snapshottable {
    * `strncpy_from_user(dst, src, count)`: the string up to the first NUL or `count` bytes. `truncated` is true when
    * no NUL was found within `count` (the kernel returns `count`). EFAULT when a byte before that is unmapped.
    */
-  strncpyFromUser(ptr: UserPtr, count: number): Result<{ value: string; truncated: boolean }> {
+  strncpyFromUser(ptr: UserPtr, count: number): Result<UserString> {
     const r = this.regionAt(ptr);
     if (r === undefined || ptr === 0) return err('EFAULT', `bad user address 0x${ptr.toString(16)}`);
     const off = ptr - r.start;

@@ -260,8 +260,7 @@ export class Vfs implements Snapshottable {
   }
 
   /**
-   * @inheritDoc
-   * Generated files are not saved: the personality registers them again when it is created. Open fds are not
+   * Restores files saved by {@link Vfs.snapshot}. Generated files are not saved: the personality registers them again when it is created. Open fds are not
    * saved: a state file holds a kernel, not a process.
    */
   restore(state: JsonValue): void {

@@ -6,9 +6,13 @@ import type { PersonalityDefinition, PersonalityId } from './personality.js';
 
 /** Every personality, by id. A missing id is a compile error. */
 export const PERSONALITIES = {
+  /** Linux 1.x. */
   'linux-v1': linuxV1Definition,
+  /** Linux 2.2/2.4. */
   'linux-v24': linuxV24Definition,
+  /** Linux 2.6 → 6.x. */
   'linux-v26': linuxV26Definition,
+  /** HP-UX DLKM. */
   'hpux-dlkm': hpuxDlkmDefinition,
 } as const satisfies Record<PersonalityId, PersonalityDefinition>;
 

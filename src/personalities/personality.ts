@@ -100,7 +100,7 @@ export interface PersonalityDefinition {
 
 /** errno number of `name` in `family`; `undefined` when that family has no such errno. */
 export function errnoNumber(family: ErrnoFamily, name: ErrnoName): number | undefined {
-  const table: Partial<Record<ErrnoName, number>> = family === 'linux' ? LINUX_ERRNO : HPUX_ERRNO;
+  const table = family === 'linux' ? LINUX_ERRNO : HPUX_ERRNO;
   return table[name];
 }
 

@@ -7,10 +7,10 @@
  * (210, 211, 212: a range HP-UX 9 leaves unused) and must be treated symbolically by experiments.
  * @module
  */
-import type { ErrnoName } from '../errno.js';
+import type { ErrnoTable } from '../errno.js';
 
 /** HP-UX errno numbers by name (classic V.4 values below 35 match Linux's). */
-export const HPUX_ERRNO = {
+export const HPUX_ERRNO: ErrnoTable = {
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
@@ -56,7 +56,4 @@ export const HPUX_ERRNO = {
   ENAMETOOLONG: 248,
   ELOOP: 249,
   ENOSYS: 251,
-} as const satisfies Partial<Record<ErrnoName, number>>;
-
-/** An errno name an HP-UX kernel can report. */
-export type HpuxErrnoName = keyof typeof HPUX_ERRNO;
+};

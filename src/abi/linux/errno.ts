@@ -3,10 +3,10 @@
  * Source: include/uapi/asm-generic/errno-base.h, include/uapi/asm-generic/errno.h.
  * @module
  */
-import type { ErrnoName } from '../errno.js';
+import type { ErrnoTable } from '../errno.js';
 
 /** Linux errno numbers by name. HP-UX-only names are absent: a Linux kernel never reports them. */
-export const LINUX_ERRNO = {
+export const LINUX_ERRNO: ErrnoTable = {
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
@@ -58,7 +58,4 @@ export const LINUX_ERRNO = {
   ENOKEY: 126,
   EKEYEXPIRED: 127,
   EKEYREJECTED: 129,
-} as const satisfies Partial<Record<ErrnoName, number>>;
-
-/** An errno name a Linux kernel can report. */
-export type LinuxErrnoName = keyof typeof LINUX_ERRNO;
+};
