@@ -1,0 +1,125 @@
+/**
+ * Modversions: `__versions` (`struct modversion_info`: `{u64 crc; char name[56]}` on 64-bit,
+ * `{u32 crc; char name[60]}` on 32-bit, 64 bytes each) and the extended form
+ * (`__version_ext_crcs` u32[] + `__version_ext_names` NUL-terminated names).
+ * @see kernel/module/version.c check_version
+ * @module
+ */
+import { ok } from '../core/result.js';
+import { type ElfResult, elfFail } from './elf-error.js';
+import { decodeCString, type ElfFile, type ElfSection } from './elf-file.js';
+
+/** `sizeof(struct modversion_info)` on both 32- and 64-bit (`MODULE_NAME_LEN` = 64 − sizeof(long)). */
+export const MODVERSION_INFO_SIZE = 64;
+
+/** One `struct modversion_info`. */
+export interface ModVersionEntry {
+  /** Offset of the entry in the section. */
+  readonly offset: number;
+  /** The symbol name (up to its NUL, or the whole field when unterminated). */
+  readonly name: string;
+  /** The CRC as the kernel compares it: the low 32 bits (`u32 crcval = *crc`). */
+  readonly crc: number;
+  /** The upper 32 bits of a 64-bit `crc` field (0 on 32-bit layouts). */
+  readonly crcHigh: number;
+}
+
+/** The decoded `__versions` section. */
+export class ModuleVersions {
+  private byName: Map<string, ModVersionEntry> | undefined;
+
+  /**
+   * @param section the section read. @param entries its entries (`sh_size / 64`, rounded down as the kernel
+   * does). @param trailingBytes bytes after the last whole entry.
+   */
+  constructor(
+    readonly section: ElfSection,
+    readonly entries: readonly ModVersionEntry[],
+    readonly trailingBytes: number,
+  ) {}
+
+  /** The first entry for `name` (what `check_version`'s linear scan finds), or `undefined`. */
+  find(name: string): ModVersionEntry | undefined {
+    if (this.byName === undefined) {
+      const m = new Map<string, ModVersionEntry>();
+      for (const e of this.entries) if (!m.has(e.name)) m.set(e.name, e);
+      this.byName = m;
+    }
+    return this.byName.get(name);
+  }
+}
+
+/** The name of the modversions section. */
+export const VERSIONS_SECTION = '__versions';
+
+/**
+ * Reads `__versions` from `section` or the first section of that name; `undefined` when the file has none.
+ * The layout follows the ELF class (64-bit: 8-byte CRC + 56-byte name; 32-bit: 4 + 60).
+ */
+export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<ModuleVersions | undefined> {
+  const s = section ?? file.sectionByName(VERSIONS_SECTION);
+  if (s === undefined) return ok(undefined);
+  const data = file.sectionData(s);
+  if (!data.ok) return data;
+  const bytes = data.value;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = file.littleEndian;
+  const crcSize = file.is64 ? 8 : 4;
+  const count = Math.floor(bytes.length / MODVERSION_INFO_SIZE);
+  const base = bytes.byteOffset - file.bytes.byteOffset;
+  const entries: ModVersionEntry[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = i * MODVERSION_INFO_SIZE;
+    let crc: number;
+    let crcHigh = 0;
+    if (file.is64) {
+      crc = v.getUint32(le ? o : o + 4, le);
+      crcHigh = v.getUint32(le ? o + 4 : o, le);
+    } else {
+      crc = v.getUint32(o, le);
+    }
+    const start = base + o + crcSize;
+    const name = decodeCString(file.bytes, file.buffer, start, base + o + MODVERSION_INFO_SIZE).text;
+    entries[i] = { offset: o, name, crc, crcHigh };
+  }
+  return ok(new ModuleVersions(s, entries, bytes.length - count * MODVERSION_INFO_SIZE));
+}
+
+/** Extended modversions: parallel CRCs and names. */
+export interface ExtendedVersions {
+  /** `__version_ext_crcs`. */
+  readonly crcs: readonly number[];
+  /** `__version_ext_names`, split at NULs (a trailing unterminated name is kept). */
+  readonly names: readonly string[];
+}
+
+/**
+ * Reads `__version_ext_crcs` + `__version_ext_names` (mainline `CONFIG_EXTENDED_MODVERSIONS`); `undefined`
+ * when neither exists. Fails when only one exists or either lies outside the file.
+ */
+export function readExtendedVersions(file: ElfFile): ElfResult<ExtendedVersions | undefined> {
+  const crcSection = file.sectionByName('__version_ext_crcs');
+  const nameSection = file.sectionByName('__version_ext_names');
+  if (crcSection === undefined && nameSection === undefined) return ok(undefined);
+  if (crcSection === undefined || nameSection === undefined) {
+    return elfFail('bad-versions', 'extended version crc+name presence does not match');
+  }
+  const crcData = file.sectionData(crcSection);
+  if (!crcData.ok) return crcData;
+  const nameData = file.sectionData(nameSection);
+  if (!nameData.ok) return nameData;
+  const cv = new DataView(crcData.value.buffer, crcData.value.byteOffset, crcData.value.byteLength);
+  const crcs: number[] = new Array(Math.floor(crcData.value.length / 4));
+  for (let i = 0; i < crcs.length; i++) crcs[i] = cv.getUint32(i * 4, file.littleEndian);
+  const names: string[] = [];
+  const nb = nameData.value;
+  const base = nb.byteOffset - file.bytes.byteOffset;
+  let p = 0;
+  while (p < nb.length) {
+    let end = nb.indexOf(0, p);
+    if (end < 0) end = nb.length;
+    names.push(file.buffer.toString('utf8', base + p, base + end));
+    p = end + 1;
+  }
+  return ok({ crcs, names });
+}
