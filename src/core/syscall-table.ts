@@ -15,6 +15,8 @@ export interface SyscallReturn {
   readonly errno?: ErrnoName;
   /** The errno number in the personality's family on failure. */
   readonly errnoNumber?: number;
+  /** Names of the pipeline steps the call ran, in order (see `runPipeline`'s trace), when it has a pipeline. */
+  readonly pipeline?: readonly string[];
 }
 
 /** One entry of a personality's syscall table (gVisor style: number, name, handler). */
@@ -39,6 +41,8 @@ export interface SyscallRecord {
   readonly ret: number | string;
   /** errno name on failure. */
   readonly errno?: ErrnoName;
+  /** Pipeline steps the call ran, when it has a pipeline. */
+  readonly pipeline?: readonly string[];
 }
 
 /**
@@ -80,6 +84,7 @@ export class SyscallTable {
       args: summarise(args),
       ret: typeof r.ret === 'bigint' ? `0x${r.ret.toString(16)}` : r.ret,
       ...(r.errno === undefined ? {} : { errno: r.errno }),
+      ...(r.pipeline === undefined ? {} : { pipeline: r.pipeline }),
     });
     return r;
   }
