@@ -5,12 +5,20 @@ import { coreModule } from './core/core-module.js';
 import type { KernelConfig } from './core/kernel-config.js';
 import { KernelCore } from './core/kernel-core.js';
 import { KmodsimError } from './core/kernel-error.js';
+import { fail, ok, type Result } from './core/result.js';
 import { asObject, type JsonValue } from './core/snapshot.js';
+import { populateStandardTree } from './core/standard-tree.js';
 import type { SyscallArgs, SyscallReturn } from './core/syscall-table.js';
 import { SYSCTL } from './core/sysctl.js';
 import { TOKENS } from './core/tokens.js';
 import { PERSONALITIES, type PersonalitySys } from './personalities/index.js';
-import type { NeutralActions, Personality, PersonalityId, ToolResult } from './personalities/personality.js';
+import type {
+  NeutralActions,
+  NeutralModuleSpec,
+  Personality,
+  PersonalityId,
+  ToolResult,
+} from './personalities/personality.js';
 
 /** Options of {@link createKernel}. */
 export interface CreateKernelOptions<P extends PersonalityId> {
@@ -95,6 +103,18 @@ export class Kernel<P extends PersonalityId = PersonalityId> {
     return this.core.log.dmesg();
   }
 
+  /**
+   * Builds this personality's image of a neutral module spec, or explains why it cannot.
+   */
+  buildImage(spec: NeutralModuleSpec): Result<Uint8Array, string> {
+    if (this.impl.buildImage === undefined) return fail(`${this.personality} cannot build module images`);
+    try {
+      return ok(this.impl.buildImage(spec));
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   /** Where this personality keeps a module named `name`. */
   modulePath(name: string): string {
     return this.impl.modulePath(name);
@@ -132,6 +152,10 @@ export function createKernel<P extends PersonalityId>(options: CreateKernelOptio
   const core = container.get(KernelCore);
   const impl = container.get<Personality>(TOKENS.Personality);
   applyCommonConfig(core, config);
+  populateStandardTree(
+    core.vfs,
+    `${def.title} kernel ${config.release ?? config.kernelVersion ?? ''} (kmodsim)`.replace('  ', ' '),
+  );
   impl.boot();
   if (config.modulesDisabled === true) core.sysctl.set(SYSCTL.modulesDisabled, 1);
   return new Kernel(options.personality, config, core, impl);

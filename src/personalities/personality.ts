@@ -62,6 +62,14 @@ export interface NeutralActions {
   list(): ActionResult;
 }
 
+/** A personality-neutral module description as scenario files and the CLI give it (see the ELF builder's `ModuleSpec`). */
+export interface NeutralModuleSpec {
+  /** Module name. */
+  readonly name: string;
+  /** Other fields of the builder's `ModuleSpec` (license, exports, imports, params, behaviour…). */
+  readonly [key: string]: JsonValue;
+}
+
 /** What every personality provides to the kernel facade. */
 export interface Personality {
   /** Its id. */
@@ -76,6 +84,11 @@ export interface Personality {
   readonly tools: Readonly<Record<string, Tool>>;
   /** Neutral actions for experiments. */
   readonly actions: NeutralActions;
+  /**
+   * Builds the image the era's tools take (`.ko`, 2.x/1.x `.o`, DLKM object) from a personality-neutral module
+   * spec. Throws on a spec the builder rejects (a caller error).
+   */
+  buildImage?(spec: NeutralModuleSpec): Uint8Array;
   /** Where the era keeps a module image built for it (`/lib/modules/<release>/extra/<name>.ko`…). */
   modulePath(name: string): string;
   /** Personality state beyond the core services, for `--state`. */

@@ -1,0 +1,312 @@
+import { readFileSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import type { HpuxPrivilege, LinuxCapability } from '../abi/capabilities.js';
+import { ALL_CAPABILITIES } from '../core/credentials.js';
+import type { KernelConfig } from '../core/kernel-config.js';
+import type { JsonValue } from '../core/snapshot.js';
+import type { SyscallArg, SyscallRecord } from '../core/syscall-table.js';
+import { createKernel, type Kernel } from '../kernel.js';
+import { errnoNumber, isPersonalityId, type PersonalityId } from '../personalities/personality.js';
+import { expectationFor, type Outcome, type Scenario, type ScenarioStep } from './scenario.js';
+
+/** The result of one step under one personality. */
+export interface StepResult {
+  /** Step index in the scenario. */
+  readonly step: number;
+  /** Personality. */
+  readonly personality: PersonalityId;
+  /** Short description of the action (`load base`). */
+  readonly action: string;
+  /** `ok`, the errno of the first failing syscall, or `n/a`. */
+  readonly result: Outcome;
+  /** errno number in the personality's family, on failure. */
+  readonly errnoNumber?: number;
+  /** Raw return of a `sys` step. */
+  readonly ret?: number | string;
+  /** The expected outcome, if any. */
+  readonly expected?: Outcome;
+  /** Whether every expectation of the step held. */
+  readonly pass: boolean;
+  /** Why it failed to pass, when it did not. */
+  readonly mismatch?: string;
+  /** Kernel log lines written during the step. */
+  readonly log: readonly string[];
+  /** Syscalls the step made. */
+  readonly syscalls: readonly SyscallRecord[];
+  /** What the step printed or read (list, read). */
+  readonly output?: string;
+}
+
+/** The outcome of a whole scenario run. */
+export interface ScenarioResult {
+  /** Scenario name. */
+  readonly name: string;
+  /** Personalities, in column order. */
+  readonly personalities: readonly PersonalityId[];
+  /** Every step × personality, step-major. */
+  readonly results: readonly StepResult[];
+  /** The kernels after the last step (for reports). */
+  readonly kernels: ReadonlyMap<PersonalityId, Kernel>;
+  /** Whether every expectation held. */
+  readonly pass: boolean;
+}
+
+/** Options of {@link runScenario}. */
+export interface RunOptions {
+  /** Called after each step × personality (progress bars). */
+  readonly onResult?: (r: StepResult, done: number, total: number) => void;
+}
+
+/** Runs a scenario under each of its personalities, each on a fresh kernel, and checks every expectation. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioResult {
+  const kernels = new Map<PersonalityId, Kernel>();
+  const perPersonality = new Map<PersonalityId, StepResult[]>();
+  const total = scenario.steps.length * scenario.personalities.length;
+  let done = 0;
+  for (const p of scenario.personalities) {
+    const k = createKernel({ personality: p, config: configFor(scenario, p) });
+    kernels.set(p, k);
+    const setupLog = stage(scenario, k);
+    const rows: StepResult[] = [];
+    for (const step of scenario.steps) {
+      const r = runStep(scenario, k, step, rows.length === 0 ? setupLog : []);
+      rows.push(r);
+      options.onResult?.(r, ++done, total);
+    }
+    perPersonality.set(p, rows);
+  }
+  const results: StepResult[] = [];
+  for (const step of scenario.steps) {
+    for (const p of scenario.personalities) results.push(perPersonality.get(p)![step.index]);
+  }
+  return {
+    name: scenario.name,
+    personalities: scenario.personalities,
+    results,
+    kernels,
+    pass: results.every((r) => r.pass),
+  };
+}
+
+/** The kernel configuration for one personality: shared keys, overridden by that personality's block. */
+export function configFor(scenario: Scenario, p: PersonalityId): KernelConfig {
+  const shared: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(scenario.kernel)) if (!isPersonalityId(k)) shared[k] = v;
+  const own = scenario.kernel[p];
+  const merged = {
+    ...shared,
+    ...(own !== null && typeof own === 'object' && !Array.isArray(own) ? own : {}),
+  };
+  return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, resolvePaths(v, scenario.baseDir)]));
+}
+
+/** Relative host paths (`./x`, `../x`) in configuration values are resolved against the scenario's folder. */
+function resolvePaths(v: JsonValue, baseDir: string): JsonValue {
+  if (typeof v === 'string' && (v.startsWith('./') || v.startsWith('../'))) return resolve(baseDir, v);
+  if (Array.isArray(v)) return v.map((x) => resolvePaths(x, baseDir));
+  return v;
+}
+
+/** Places module images and files in a kernel's VFS. Returns problems as log lines of the first step. */
+function stage(scenario: Scenario, k: Kernel): string[] {
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(scenario.modules)) {
+    const image = k.buildImage({ name, ...spec });
+    if (image.ok) k.vfs.writeFile(k.modulePath(name), image.value);
+    else problems.push(`setup: cannot build module ${name} for ${k.personality}: ${image.error}`);
+  }
+  for (const [path, f] of Object.entries(scenario.files)) {
+    let data: Uint8Array | string | undefined;
+    if (f.content !== undefined) data = f.content;
+    else if (f.from !== undefined) {
+      try {
+        data = new Uint8Array(readFileSync(isAbsolute(f.from) ? f.from : resolve(scenario.baseDir, f.from)));
+      } catch {
+        problems.push(`setup: cannot read ${f.from}`);
+      }
+    } else if (f.module !== undefined) {
+      const image = k.buildImage({ name: f.module, ...scenario.modules[f.module] });
+      if (image.ok) data = image.value;
+      else problems.push(`setup: cannot build module ${f.module}: ${image.error}`);
+    }
+    if (data !== undefined) k.vfs.writeFile(path, data, f.mode === undefined ? {} : { mode: f.mode });
+    if (f.behaviour !== undefined) {
+      const b = f.behaviour;
+      k.core.behaviours.register(basename(path).replace(/\.(ko|o)(\.(gz|xz|zst))?$/, ''), {
+        ...(b.init === undefined ? {} : { init: () => b.init ?? 0 }),
+        ...(b.cleanup === undefined ? {} : { cleanup: () => b.cleanup ?? 0 }),
+      });
+    }
+  }
+  return problems;
+}
+
+function label(step: ScenarioStep): string {
+  const t = step.target;
+  if (typeof t === 'string') return `${step.action} ${t}`;
+  if (t !== null && typeof t === 'object' && !Array.isArray(t) && Object.keys(t).length > 0) {
+    return `${step.action} ${Object.entries(t)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ')}`;
+  }
+  return step.action;
+}
+
+interface Raw {
+  result: Outcome;
+  ret?: number | string;
+  output?: string;
+  syscalls: readonly SyscallRecord[];
+}
+
+function runStep(scenario: Scenario, k: Kernel, step: ScenarioStep, setupLog: readonly string[]): StepResult {
+  const base = { step: step.index, personality: k.personality, action: label(step) };
+  const logStart = k.core.log.cursor;
+  const raw: Raw =
+    step.on !== undefined && !step.on.includes(k.personality)
+      ? { result: 'n/a', syscalls: [] }
+      : perform(scenario, k, step);
+  const log = [...setupLog, ...k.core.log.lines(logStart).map((l) => l.text)];
+  const expected = expectationFor(step, k.personality);
+  const mismatches: string[] = [];
+  if (expected !== undefined && expected !== raw.result)
+    mismatches.push(`expected ${expected}, got ${raw.result}`);
+  if (raw.result !== 'n/a') {
+    const wantLog = step.expect?.log;
+    if (wantLog !== undefined && !log.some((l) => l.includes(wantLog)))
+      mismatches.push(`log lacks '${wantLog}'`);
+    const wantContent = step.expect?.content;
+    if (wantContent !== undefined && !(raw.output ?? '').includes(wantContent))
+      mismatches.push(`output lacks '${wantContent}'`);
+  }
+  const n = raw.result === 'ok' || raw.result === 'n/a' ? undefined : errnoNumber(familyOf(k), raw.result);
+  return {
+    ...base,
+    result: raw.result,
+    ...(n === undefined ? {} : { errnoNumber: n }),
+    ...(raw.ret === undefined ? {} : { ret: raw.ret }),
+    ...(expected === undefined ? {} : { expected }),
+    pass: mismatches.length === 0,
+    ...(mismatches.length === 0 ? {} : { mismatch: mismatches.join('; ') }),
+    log,
+    syscalls: raw.syscalls,
+    ...(raw.output === undefined ? {} : { output: raw.output }),
+  };
+}
+
+function familyOf(k: Kernel): 'linux' | 'hpux' {
+  return k.personality === 'hpux-dlkm' ? 'hpux' : 'linux';
+}
+
+function perform(scenario: Scenario, k: Kernel, step: ScenarioStep): Raw {
+  const t = step.target;
+  const start = k.core.syscalls.cursor;
+  const moduleRef = (name: string): string => (name in scenario.modules ? k.modulePath(name) : name);
+  switch (step.action) {
+    case 'load': {
+      const r = k.actions.load(moduleRef(String(t)), step.params);
+      return {
+        result: r.result,
+        syscalls: r.syscalls,
+        ...(r.output === undefined ? {} : { output: r.output }),
+      };
+    }
+    case 'unload':
+    case 'use':
+    case 'unuse': {
+      const name = String(t);
+      const r = k.actions[step.action](
+        name in scenario.modules ? name : basename(name).replace(/\.(ko|o)$/, ''),
+      );
+      return { result: r.result, syscalls: r.syscalls };
+    }
+    case 'list': {
+      const r = k.actions.list();
+      return { result: r.result, syscalls: r.syscalls, output: r.output ?? '' };
+    }
+    case 'read': {
+      const text = k.read(String(t));
+      return text === undefined
+        ? { result: 'ENOENT', syscalls: [] }
+        : { result: 'ok', syscalls: [], output: text };
+    }
+    case 'cred':
+      return { result: applyCred(k, t), syscalls: [] };
+    case 'sysctl': {
+      for (const [name, value] of Object.entries(t as Record<string, JsonValue>)) {
+        const r = k.core.sysctl.set(name, Number(value));
+        if (!r.ok) return { result: r.error.errno, syscalls: [] };
+      }
+      return { result: 'ok', syscalls: [] };
+    }
+    case 'register': {
+      if (!k.tools.includes('kcmodule')) return { result: 'n/a', syscalls: [] };
+      const args = Object.entries(t as Record<string, JsonValue>).map(
+        ([m, state]) => `${m}=${String(state)}`,
+      );
+      const r = k.run('kcmodule', args);
+      return {
+        result: r.exitCode === 0 ? 'ok' : 'EINVAL',
+        syscalls: k.core.syscalls.trace(start),
+        output: r.stdout + r.stderr,
+      };
+    }
+    case 'sys': {
+      const entry = k.core.syscalls.entry(String(t));
+      if (entry === undefined) return { result: 'n/a', syscalls: [] };
+      const r = k.syscall(entry.name, sysArgs(scenario, k, step.args ?? {}));
+      return {
+        result: r.errno ?? 'ok',
+        ret: typeof r.ret === 'bigint' ? `0x${r.ret.toString(16)}` : r.ret,
+        syscalls: k.core.syscalls.trace(start),
+      };
+    }
+  }
+}
+
+function applyCred(k: Kernel, t: JsonValue): Outcome {
+  const c = t as Record<string, JsonValue>;
+  const caps = c.caps;
+  k.core.creds.set({
+    ...(typeof c.uid === 'number' ? { uid: c.uid, euid: c.uid } : {}),
+    ...(typeof c.euid === 'number' ? { euid: c.euid } : {}),
+    ...(typeof c.gid === 'number' ? { gid: c.gid } : {}),
+    ...(caps === 'all'
+      ? { capabilities: new Set(ALL_CAPABILITIES) }
+      : Array.isArray(caps)
+        ? { capabilities: new Set(caps.map(String) as LinuxCapability[]) }
+        : {}),
+    ...(Array.isArray(c.privileges)
+      ? { privileges: new Set(c.privileges.map(String) as HpuxPrivilege[]) }
+      : {}),
+  });
+  return 'ok';
+}
+
+/**
+ * Turns a `sys` step's arguments into syscall arguments: `file: PATH` adds `image` (the file's bytes from the
+ * simulated file system) and `module: NAME` adds `image` built for this personality; lists stay lists (flag
+ * names); everything else is passed through for the personality's handler to interpret.
+ */
+function sysArgs(
+  scenario: Scenario,
+  k: Kernel,
+  args: { readonly [key: string]: JsonValue },
+): Record<string, SyscallArg> {
+  const out: Record<string, SyscallArg> = {};
+  for (const [key, v] of Object.entries(args)) {
+    if (key === 'module' && typeof v === 'string' && v in scenario.modules) {
+      const image = k.vfs.readFile(k.modulePath(v));
+      if (image.ok) out.image = image.value;
+      out.module = v;
+    } else if (key === 'file' && typeof v === 'string') {
+      const data = k.vfs.readFile(v);
+      if (data.ok) out.image = data.value;
+      out.file = v;
+    } else if (Array.isArray(v)) out[key] = v.map(String);
+    else if (v === null) out[key] = undefined;
+    else if (typeof v === 'object') out[key] = JSON.stringify(v);
+    else out[key] = v;
+  }
+  return out;
+}
