@@ -44,7 +44,9 @@ export function dependencySvg(k: Kernel): string {
     layers.set(d, [...(layers.get(d) ?? []), m.name]);
   }
   const pos = new Map<string, [number, number]>();
-  for (const [d, names] of layers) names.forEach((n, i) => pos.set(n, [20 + i * 130, 20 + d * 60]));
+  for (const [d, names] of layers) {
+    for (const [i, n] of names.entries()) pos.set(n, [20 + i * 130, 20 + d * 60]);
+  }
   const height = 60 * Math.max(1, layers.size) + 20;
   const edges = mods.flatMap((m) =>
     k.core.modules.uses(m.name).map((u) => {
