@@ -526,14 +526,20 @@ function sectionsViaElfy(
     return { reason: `elfy returned ${list.length} sections, e_shnum is ${header.shnum}` };
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const names = list[header.shstrndx]?.data;
   const out: ElfSection[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     const raw = readRawSection(v, header, i);
+    let name = typeof e.name === 'string' ? e.name : '';
+    // elfy decodes names without a length limit: apply the reader's cap the same way the fallback does.
+    if (name.length > MAX_STRING_LENGTH && names !== undefined) {
+      name = decodeCString(names, names, raw.nameOffset, names.length).text;
+    }
     // elfy's off/size/link/info are exact whenever the value is a safe integer; anything else is re-read.
     out[i] = {
       index: i,
-      name: typeof e.name === 'string' ? e.name : '',
+      name,
       ...raw,
       offset: Number.isSafeInteger(e.off) ? e.off : raw.offset,
       size: Number.isSafeInteger(e.size) ? e.size : raw.size,

@@ -73,8 +73,8 @@ export interface ElfReport {
     readonly total: number;
     readonly byType: readonly { type: string; count: number }[];
   };
-  /** `.modinfo` strings as `[key, value]` (`value` `undefined` for a string without `=`). */
-  readonly modinfo: readonly (readonly [string, string | undefined])[];
+  /** `.modinfo` strings (`key=value`), in file order. */
+  readonly modinfo: readonly string[];
   /** The signature trailer (`undefined` when unsigned). */
   readonly signature:
     | {
@@ -251,7 +251,7 @@ export function inspectElf(bytes: Uint8Array): ElfResult<ElfReport> {
     sections,
     symbols: syms.ok ? { total: syms.value.count, undefined: syms.value.undefinedCount() } : undefined,
     relocations: { total, byType },
-    modinfo: mi.ok ? mi.value.entries.map((e) => [e.key ?? e.text, e.value] as const) : [],
+    modinfo: mi.ok ? mi.value.entries.map((e) => e.text) : [],
     signature:
       sig.ok && sig.value !== undefined
         ? {
@@ -292,7 +292,7 @@ export function formatElfReport(report: ElfReport): string {
   for (const r of report.relocations.byType)
     lines.push(`  ${r.type.padEnd(24)} ${String(r.count).padStart(8)}`);
   lines.push('', `Modinfo: ${report.modinfo.length} strings`);
-  for (const [k, v] of report.modinfo) lines.push(v === undefined ? `  ${k}` : `  ${k}=${v}`);
+  for (const m of report.modinfo) lines.push(`  ${m}`);
   lines.push('');
   const sig = report.signature;
   lines.push(

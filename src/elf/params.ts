@@ -145,7 +145,7 @@ export function readParams(
     const namePtr = pointer(s.index, base + layout.name);
     const opsPtr = pointer(s.index, base + layout.ops);
     const argPtr = pointer(s.index, base + layout.arg);
-    const ops = opsPtr?.symbolName;
+    const ops = opsPtr?.symbolName || undefined;
     const common = {
       index: i,
       name:
