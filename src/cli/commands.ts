@@ -1,38 +1,63 @@
-import type { CommandEntry } from './cli-context.js';
+import type { CliCommand, CommandEntry } from './cli-context.js';
+
+function entry(name: string, summary: string, load: () => Promise<CliCommand>): CommandEntry {
+  return { name, summary, load };
+}
 
 /**
- * Built-in subcommands. Personalities add their era's tools (`insmod`, `lsmod`, `kcmodule`…) without an entry
- * here: an unknown command name is looked up among the current personality's tools.
+ * Built-in subcommands, loaded lazily so `--help` stays fast. Personalities add their era's tools (`insmod`,
+ * `lsmod`, `kcmodule`…) without an entry here: an unknown command name is looked up among the current
+ * personality's tools.
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  {
-    name: 'demo',
-    summary: 'load and unload a module under every personality',
-    load: async () => (await import('./commands/demo.js')).demoCommand,
-  },
-  {
-    name: 'personalities',
-    summary: 'list the personalities and the API each implements',
-    load: async () => (await import('./commands/personalities.js')).personalitiesCommand,
-  },
-  {
-    name: 'sys',
-    summary: 'call a raw syscall: sys NAME [arg=value ...]',
-    load: async () => (await import('./commands/sys.js')).sysCommand,
-  },
-  {
-    name: 'cat',
-    summary: 'print a simulated file (/proc/modules, /sys/module/...)',
-    load: async () => (await import('./commands/cat.js')).catCommand,
-  },
-  {
-    name: 'dmesg',
-    summary: 'print the simulated kernel log',
-    load: async () => (await import('./commands/dmesg.js')).dmesgCommand,
-  },
-  {
-    name: 'tools',
-    summary: "list the current personality's user-space tools",
-    load: async () => (await import('./commands/tools.js')).toolsCommand,
-  },
+  entry(
+    'demo',
+    'the same experiment under every personality, side by side (what npm start runs)',
+    async () => (await import('./commands/demo.js')).demoCommand,
+  ),
+  entry(
+    'run',
+    'run a scenario file and check its expectations',
+    async () => (await import('./commands/run.js')).runCommand,
+  ),
+  entry(
+    'compare',
+    'run a scenario under each personality, side by side (text, md, json, html)',
+    async () => (await import('./commands/compare.js')).compareCommand,
+  ),
+  entry(
+    'trace',
+    "print the syscalls each era's tools made for each step of a scenario",
+    async () => (await import('./commands/trace.js')).traceCommand,
+  ),
+  entry(
+    'shell',
+    'interactive prompt for scenario actions on one kernel',
+    async () => (await import('./commands/shell.js')).shellCommand,
+  ),
+  entry(
+    'personalities',
+    'list the personalities and the API each implements',
+    async () => (await import('./commands/personalities.js')).personalitiesCommand,
+  ),
+  entry(
+    'sys',
+    'call a raw syscall: sys NAME [arg=value ...]',
+    async () => (await import('./commands/sys.js')).sysCommand,
+  ),
+  entry(
+    'cat',
+    'print a simulated file (/proc/modules, /sys/module/...)',
+    async () => (await import('./commands/cat.js')).catCommand,
+  ),
+  entry(
+    'dmesg',
+    'print the simulated kernel log',
+    async () => (await import('./commands/dmesg.js')).dmesgCommand,
+  ),
+  entry(
+    'tools',
+    "list the current personality's user-space tools",
+    async () => (await import('./commands/tools.js')).toolsCommand,
+  ),
 ];

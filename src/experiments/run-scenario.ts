@@ -107,8 +107,8 @@ function resolvePaths(v: JsonValue, baseDir: string): JsonValue {
   return v;
 }
 
-/** Places module images and files in a kernel's VFS. Returns problems as log lines of the first step. */
-function stage(scenario: Scenario, k: Kernel): string[] {
+/** Places a scenario's module images and files in a kernel's VFS. Returns problems as log lines. */
+export function stage(scenario: Scenario, k: Kernel): string[] {
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(scenario.modules)) {
     const image = k.buildImage({ name, ...spec });
@@ -159,7 +159,13 @@ interface Raw {
   syscalls: readonly SyscallRecord[];
 }
 
-function runStep(scenario: Scenario, k: Kernel, step: ScenarioStep, setupLog: readonly string[]): StepResult {
+/** Runs one step on one kernel and checks its expectations. */
+export function runStep(
+  scenario: Scenario,
+  k: Kernel,
+  step: ScenarioStep,
+  setupLog: readonly string[] = [],
+): StepResult {
   const base = { step: step.index, personality: k.personality, action: label(step) };
   const logStart = k.core.log.cursor;
   const raw: Raw =
