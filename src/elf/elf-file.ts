@@ -51,7 +51,7 @@ const TWO_32 = 4294967296;
  * memory decoding can take on hostile input (many names pointing into one huge unterminated string). The
  * kernel's own limit on symbol names is `KSYM_NAME_LEN` (512 in 6.1); real module names are far shorter.
  */
-export const MAX_STRING_LENGTH = 4096;
+export const MAX_STRING_LENGTH = 1024;
 
 /** Above this `e_shnum × name-table size`, elfy's unbounded per-section name scan is not risked. */
 const ELFY_NAME_SCAN_BUDGET = 1 << 26;
