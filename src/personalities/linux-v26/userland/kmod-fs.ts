@@ -1,0 +1,45 @@
+/**
+ * The file-system calls kmod's tools make (stat, open+read, readdir, create+write), over either the simulated
+ * kernel's VFS or the host's own files (the `depmod`/`modinfo` fast path over a real module tree).
+ * @module
+ */
+import type { ErrnoName } from '../../../abi/errno.js';
+import type { Result } from '../../../core/result.js';
+
+/** What `stat(2)` tells kmod. */
+export interface KmodStat {
+  /** `S_ISREG` / `S_ISDIR` / anything else. */
+  readonly type: 'file' | 'dir' | 'other';
+  /** `st_size`. */
+  readonly size: number;
+  /** `st_mtime` in milliseconds (0 where the file system keeps none). */
+  readonly mtimeMs: number;
+}
+
+/** One directory entry with its `d_type` when known. */
+export interface KmodDirent {
+  /** `d_name`. */
+  readonly name: string;
+  /** `d_type` (`DT_REG`, `DT_DIR`, or unknown → the caller stats). */
+  readonly type: 'file' | 'dir' | 'unknown';
+}
+
+/** The calls kmod makes, each failing with the errno the real call would set. */
+export interface KmodFs {
+  /** `stat(2)`, following symbolic links. */
+  stat(path: string): Result<KmodStat, ErrnoName>;
+  /** `open(O_RDONLY)` and read everything. */
+  readFile(path: string): Result<Uint8Array, ErrnoName>;
+  /** `opendir`/`readdir` (without `.` and `..`), in the file system's own order. */
+  readdir(path: string): Result<readonly KmodDirent[], ErrnoName>;
+  /** Creates or replaces a file (`depmod` writes a temporary then renames it). */
+  writeFile(path: string, data: Uint8Array | string): Result<void, ErrnoName>;
+  /** The current working directory (`get_current_dir_name`), for relative paths. */
+  cwd(): string;
+}
+
+/** `path_make_absolute_cwd`: an absolute path as is, else `cwd + "/" + path` (no normalisation, as kmod). */
+export function pathMakeAbsoluteCwd(fs: KmodFs, path: string): string {
+  if (path.startsWith('/')) return path;
+  return `${fs.cwd()}/${path}`;
+}

@@ -1,0 +1,107 @@
+/**
+ * kmod's `struct hash`: Paul Hsieh's SuperFastHash into a power-of-two number of buckets, each bucket sorted by
+ * key. depmod's output order comes from iterating these tables (modules before `modules.order` sorting,
+ * `modules.symbols`), so the iteration order is reproduced exactly: bucket by bucket, keys in `strcmp` order.
+ * Lookups use a Map.
+ * @see shared/hash.c (kmod 30) hash_superfast, hash_add, hash_iter_next
+ * @module
+ */
+import { Buffer } from 'node:buffer';
+
+/** `hash_superfast(key, strlen(key))` over the key's bytes (chars are signed, as on x86). */
+export function hashSuperfast(key: Uint8Array): number {
+  let len = key.length;
+  let hash = len >>> 0;
+  const rem = len & 3;
+  len >>>= 2;
+  let i = 0;
+  for (; len > 0; len--) {
+    hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
+    const tmp = (((key[i + 2] | (key[i + 3] << 8)) << 11) ^ hash) >>> 0;
+    hash = ((hash << 16) ^ tmp) >>> 0;
+    i += 4;
+    hash = (hash + (hash >>> 11)) >>> 0;
+  }
+  const sc = (b: number): number => (b >= 128 ? b - 256 : b);
+  switch (rem) {
+    case 3:
+      hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
+      hash = (hash ^ (hash << 16)) >>> 0;
+      hash = (hash ^ (sc(key[i + 2]) << 18)) >>> 0;
+      hash = (hash + (hash >>> 11)) >>> 0;
+      break;
+    case 2:
+      hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
+      hash = (hash ^ (hash << 11)) >>> 0;
+      hash = (hash + (hash >>> 17)) >>> 0;
+      break;
+    case 1:
+      hash = (hash + sc(key[i])) >>> 0;
+      hash = (hash ^ (hash << 10)) >>> 0;
+      hash = (hash + (hash >>> 1)) >>> 0;
+      break;
+  }
+  hash = (hash ^ (hash << 3)) >>> 0;
+  hash = (hash + (hash >>> 5)) >>> 0;
+  hash = (hash ^ (hash << 4)) >>> 0;
+  hash = (hash + (hash >>> 17)) >>> 0;
+  hash = (hash ^ (hash << 25)) >>> 0;
+  hash = (hash + (hash >>> 6)) >>> 0;
+  return hash;
+}
+
+/** `ALIGN_POWER2`. */
+function alignPower2(u: number): number {
+  let p = 1;
+  while (p < u) p *= 2;
+  return p;
+}
+
+/** A kmod hash table: `add` replaces, `addUnique` refuses duplicates, iteration in kmod's order. */
+export class KmodHash<V> {
+  private readonly map = new Map<string, V>();
+  private readonly nBuckets: number;
+
+  constructor(nBuckets: number) {
+    this.nBuckets = alignPower2(nBuckets);
+  }
+
+  /** `hash_add`: inserts or replaces. */
+  add(key: string, value: V): void {
+    this.map.set(key, value);
+  }
+
+  /** `hash_add_unique`: false (EEXIST) when the key exists. */
+  addUnique(key: string, value: V): boolean {
+    if (this.map.has(key)) return false;
+    this.map.set(key, value);
+    return true;
+  }
+
+  /** `hash_find`. */
+  find(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** `hash_del`. */
+  del(key: string): boolean {
+    return this.map.delete(key);
+  }
+
+  /** `hash_get_count`. */
+  get count(): number {
+    return this.map.size;
+  }
+
+  /** Entries in `hash_iter_next` order. */
+  entries(): [string, V][] {
+    const mask = this.nBuckets - 1;
+    const keyed = [...this.map].map(([k, v]) => {
+      const bytes = Buffer.from(k, 'utf8');
+      return { bucket: hashSuperfast(bytes) & mask, bytes, k, v };
+    });
+    // strcmp order within a bucket: byte order of the UTF-8 keys.
+    keyed.sort((a, b) => a.bucket - b.bucket || Buffer.compare(a.bytes, b.bytes));
+    return keyed.map((e) => [e.k, e.v]);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `kmod_module_get_info`: the `.modinfo` key/value list of a module file, followed (for a signed file) by the
+ * signature entries `sig_id`, `signer`, `sig_key`, `sig_hashalgo`, `signature`.
+ * @see libkmod/libkmod-module.c (kmod 30) kmod_module_get_info
+ * @module
+ */
+import type { ErrnoName } from '../../../abi/errno.js';
+import { ok, type Result } from '../../../core/result.js';
+import { KmodElf } from './kmod-elf.js';
+import type { KmodFile } from './kmod-file.js';
+import { kmodHexToStr, kmodSignatureInfo } from './kmod-signature.js';
+
+/** One entry of the info list. */
+export interface KmodInfoEntry {
+  /** Text before the first `=` (the whole string when there is none). */
+  readonly key: string;
+  /** Text after the first `=` (empty when there is none). */
+  readonly value: string;
+}
+
+/** Splits a `.modinfo` string as kmod does. */
+export function splitModinfo(s: string): KmodInfoEntry {
+  const eq = s.indexOf('=');
+  return eq < 0 ? { key: s, value: '' } : { key: s.slice(0, eq), value: s.slice(eq + 1) };
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Bytes printed with `%s`: up to the first NUL. */
+function cText(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  return decoder.decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
+}
+
+/**
+ * The info list of `file`: errno of the ELF open (ENOEXEC, EINVAL) or ENOENT without `.modinfo`.
+ * @param withSignature whether to add the signature entries (depmod never prints them, so it skips the work).
+ * @throws KmodAbort where kmod's assertions fail on the file.
+ */
+export function kmodModuleGetInfo(file: KmodFile, withSignature = true): Result<KmodInfoEntry[], ErrnoName> {
+  const elf = KmodElf.open(file.memory);
+  if (!elf.ok) return elf;
+  const strings = elf.value.strings('.modinfo');
+  if (!strings.ok) return strings;
+  const list = strings.value.map(splitModinfo);
+  if (withSignature) {
+    const sig = kmodSignatureInfo(file.memory);
+    if (sig !== undefined) {
+      list.push({ key: 'sig_id', value: sig.idType });
+      list.push({ key: 'signer', value: cText(sig.signer) });
+      list.push({ key: 'sig_key', value: kmodHexToStr(sig.keyId) });
+      list.push({ key: 'sig_hashalgo', value: sig.hashAlgo });
+      list.push({ key: 'signature', value: kmodHexToStr(sig.sig) });
+    }
+  }
+  return ok(list);
+}

@@ -1,0 +1,154 @@
+/**
+ * What kmod's tools share: their output streams and log formats, the environment they run in, and the process
+ * boundary (exit status, an `assert()` abort).
+ * @see tools/log.c, libkmod/libkmod.c log_filep (kmod 30, Debian build with --enable-debug)
+ * @module
+ */
+import { Buffer } from 'node:buffer';
+import type { ToolResult } from '../../personality.js';
+import { ABORT_EXIT_STATUS, KmodAbort } from './kmod-abort.js';
+import type { KmodDecompressor } from './kmod-file.js';
+import type { KmodFs } from './kmod-fs.js';
+
+/** Where a kmod tool runs: its files, `uname -r`, and a decompressor for `.ko.xz`/`.ko.zst`. */
+export interface KmodEnv {
+  /** File system calls. */
+  readonly fs: KmodFs;
+  /** `uname -r`. */
+  readonly release: string;
+  /** Decompressor for compressed modules. */
+  readonly decompress?: KmodDecompressor;
+}
+
+/** syslog priorities kmod uses. Source: <syslog.h>. */
+export const LOG_CRIT = 2;
+/** `LOG_ERR`. */
+export const LOG_ERR = 3;
+/** `LOG_WARNING`. */
+export const LOG_WARNING = 4;
+/** `LOG_NOTICE`. */
+export const LOG_NOTICE = 5;
+/** `LOG_INFO`. */
+export const LOG_INFO = 6;
+/** `LOG_DEBUG`. */
+export const LOG_DEBUG = 7;
+
+/** `prio_to_str` (tools/log.c). */
+export function prioName(prio: number): string {
+  switch (prio) {
+    case LOG_CRIT:
+      return 'FATAL';
+    case LOG_ERR:
+      return 'ERROR';
+    case LOG_WARNING:
+      return 'WARNING';
+    case LOG_NOTICE:
+      return 'NOTICE';
+    case LOG_INFO:
+      return 'INFO';
+    case LOG_DEBUG:
+      return 'DEBUG';
+    default:
+      return `LOG-${String(prio).padStart(3, '0')}`;
+  }
+}
+
+/** `kmod` version lines printed by `-V`. Source: kmod 30 on Debian 12. */
+export const KMOD_VERSION_TEXT = 'kmod version 30\n+ZSTD +XZ -ZLIB +LIBCRYPTO -EXPERIMENTAL\n';
+
+/** Thrown by `CRIT()` in the tools (`log_printf` exits the process at `LOG_CRIT`). */
+export class KmodExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+    this.name = 'KmodExit';
+  }
+}
+
+/** The output streams of one tool run, with kmod's log helpers. */
+export class KmodIo {
+  /** Standard output. */
+  stdout = '';
+  /** Standard error. */
+  stderr = '';
+  /** `log_priority` of tools/log.c (default `LOG_WARNING`). */
+  logPriority = LOG_WARNING;
+  /** libkmod's `ctx->log_priority` (default `LOG_ERR`). */
+  kmodLogPriority = LOG_ERR;
+  /** Whether `log_setup_kmod_log` routed libkmod's messages through the tool's logger. */
+  kmodLogSetup = false;
+
+  constructor(readonly prog: string) {}
+
+  /** `printf` to stdout. */
+  out(s: string): void {
+    this.stdout += s;
+  }
+
+  /** `fprintf(stderr, ...)`. */
+  err(s: string): void {
+    this.stderr += s;
+  }
+
+  /** `log_printf(prio, msg)` of tools/log.c; `LOG_CRIT` exits with status 1. */
+  log(prio: number, msg: string): void {
+    if (prio <= this.logPriority) this.stderr += `${this.prog}: ${prioName(prio)}: ${msg}`;
+    if (prio <= LOG_CRIT) throw new KmodExit(1);
+  }
+
+  /**
+   * A libkmod message (`ERR(ctx, ...)`, `INFO(ctx, ...)`) at `file:line` in `fn`, formatted by the tool's logger
+   * when set up, else by libkmod's default stderr logger.
+   */
+  kmodLog(prio: number, file: string, line: number, fn: string, msg: string): void {
+    if (prio > this.kmodLogPriority) return;
+    if (this.kmodLogSetup)
+      this.stderr += `${this.prog}: ${prioName(prio)}: ../libkmod/${file}:${line} ${fn}() ${msg}`;
+    else this.stderr += `libkmod: ${kmodPrioName(prio)} ../libkmod/${file}:${line} ${fn}: ${msg}`;
+  }
+
+  /** `log_setup_kmod_log(ctx, priority)`. */
+  setupKmodLog(priority: number): void {
+    this.logPriority = priority;
+    this.kmodLogPriority = priority;
+    this.kmodLogSetup = true;
+  }
+}
+
+/** libkmod's own priority names (`log_filep` with ENABLE_DEBUG). */
+function kmodPrioName(prio: number): string {
+  switch (prio) {
+    case 0:
+      return 'EMERGENCY';
+    case 1:
+      return 'ALERT';
+    case LOG_CRIT:
+      return 'CRITICAL';
+    default:
+      return prio <= LOG_DEBUG ? prioName(prio) : `L:${prio}`;
+  }
+}
+
+/** glibc's stdio buffer for a pipe or file: what is flushed before an abort. */
+const STDOUT_BUFSIZ = 4096;
+
+/**
+ * Runs a tool body as a process: its return value is the exit status; `CRIT` exits; a failed kmod assertion
+ * aborts (status 134, glibc's message on stderr, the unflushed part of stdout lost).
+ */
+export function runKmodTool(prog: string, body: (io: KmodIo) => number): ToolResult {
+  const io = new KmodIo(prog);
+  try {
+    const exitCode = body(io);
+    return { exitCode, stdout: io.stdout, stderr: io.stderr };
+  } catch (e) {
+    if (e instanceof KmodExit) return { exitCode: e.status, stdout: io.stdout, stderr: io.stderr };
+    if (e instanceof KmodAbort) {
+      const bytes = Buffer.from(io.stdout, 'utf8');
+      const flushed = bytes
+        .subarray(0, Math.floor(bytes.length / STDOUT_BUFSIZ) * STDOUT_BUFSIZ)
+        .toString('utf8');
+      return { exitCode: ABORT_EXIT_STATUS, stdout: flushed, stderr: `${io.stderr}${prog}: ${e.message}\n` };
+    }
+    throw e;
+  }
+}
