@@ -53,7 +53,7 @@ export interface ElfError {
   readonly offset?: number;
 }
 
-/** A {@link Result} whose error is an {@link ElfError}. */
+/** A `Result` (src/core/result.ts) whose error is an {@link ElfError}. */
 export type ElfResult<T> = Result<T, ElfError>;
 
 /** Builds an {@link ElfError}. */
@@ -62,16 +62,12 @@ export function elfError(kind: ElfErrorKind, message: string, offset?: number): 
 }
 
 /** A failed {@link ElfResult}. */
-export function elfFail(
-  kind: ElfErrorKind,
-  message: string,
-  offset?: number,
-): { readonly ok: false; readonly error: ElfError } {
+export function elfFail(kind: ElfErrorKind, message: string, offset?: number): ElfResult<never> {
   return { ok: false, error: elfError(kind, message, offset) };
 }
 
 /**
- * Turns a reader error into a {@link KernelError} with the errno the personality chose (Linux rejects every
+ * Turns a reader error into a `KernelError` with the errno the personality chose (Linux rejects every
  * malformed module with `ENOEXEC`, see `elf_validity_cache_copy` in kernel/module/main.c).
  */
 export function elfErrorToKernelError(error: ElfError, errno: ErrnoName, step?: string): KernelError {

@@ -14,7 +14,7 @@
  *   header whose class/encoding bytes are ignored via {@link ElfParseOptions}). {@link ElfFile.parsedBy} says
  *   which path produced the table.
  * All sizes and offsets are checked against the input before anything reads through them, so malformed input
- * yields an {@link ElfError}, never an exception, and nothing allocates more than a small multiple of the input.
+ * yields an `ElfError`, never an exception, and nothing allocates more than a small multiple of the input.
  * @see kernel/module/main.c elf_validity_cache_copy (the checks a module loader runs over these fields)
  * @module
  */
@@ -56,16 +56,19 @@ export const MAX_STRING_LENGTH = 1024;
 /** Above this `e_shnum × name-table size`, elfy's unbounded per-section name scan is not risked. */
 const ELFY_NAME_SCAN_BUDGET = 1 << 26;
 
+/** A string decoded by {@link decodeCString}. */
+export interface CString {
+  /** The decoded text (UTF-8). */
+  readonly text: string;
+  /** Whether a NUL ended it within the limits. */
+  readonly terminated: boolean;
+}
+
 /**
  * Decodes the NUL-terminated string at `start`, looking no further than `end` and {@link MAX_STRING_LENGTH}
  * bytes. Returns the string and whether a NUL was found within those limits.
  */
-export function decodeCString(
-  bytes: Uint8Array,
-  buffer: Buffer,
-  start: number,
-  end: number,
-): { readonly text: string; readonly terminated: boolean } {
+export function decodeCString(bytes: Uint8Array, buffer: Buffer, start: number, end: number): CString {
   const limit = Math.min(end, start + MAX_STRING_LENGTH);
   let stop = bytes.subarray(start, limit).indexOf(0);
   const terminated = stop >= 0;

@@ -54,37 +54,72 @@ export interface ElfReportSection {
   readonly entsize: number;
 }
 
+/** Header summary of an {@link ElfReport}. */
+export interface ElfReportHeader {
+  /** `ELF32` or `ELF64`. */
+  readonly class: 'ELF32' | 'ELF64';
+  /** Byte order. */
+  readonly data: 'LSB' | 'MSB';
+  /** `e_type` (`REL`, `EXEC`, …). */
+  readonly type: string;
+  /** `e_machine` (`x86-64`, `i386`, …). */
+  readonly machine: string;
+  /** Number of section headers. */
+  readonly sections: number;
+}
+
+/** Symbol counts of an {@link ElfReport}. */
+export interface ElfReportSymbols {
+  /** Entries in the symbol table (including the null entry). */
+  readonly total: number;
+  /** `SHN_UNDEF` entries after the null entry. */
+  readonly undefined: number;
+}
+
+/** Count of one relocation type. */
+export interface ElfReportRelocationCount {
+  /** C name of the type. */
+  readonly type: string;
+  /** Number of entries. */
+  readonly count: number;
+}
+
+/** Relocation counts of an {@link ElfReport}. */
+export interface ElfReportRelocations {
+  /** Entries in all REL/RELA sections. */
+  readonly total: number;
+  /** Per type, most frequent first. */
+  readonly byType: readonly ElfReportRelocationCount[];
+}
+
+/** Signature summary of an {@link ElfReport}. */
+export interface ElfReportSignature {
+  /** `id_type` (2 = PKCS#7). */
+  readonly idType: number;
+  /** Length of the signature blob. */
+  readonly sigLen: number;
+  /** Length of the signed module bytes. */
+  readonly payloadLength: number;
+  /** `algo`. */
+  readonly algo: number;
+  /** `hash`. */
+  readonly hash: number;
+}
+
 /** The report {@link inspectElf} builds; plain JSON data (no bigint). */
 export interface ElfReport {
   /** Header summary. */
-  readonly header: {
-    readonly class: 'ELF32' | 'ELF64';
-    readonly data: 'LSB' | 'MSB';
-    readonly type: string;
-    readonly machine: string;
-    readonly sections: number;
-  };
+  readonly header: ElfReportHeader;
   /** Every section. */
   readonly sections: readonly ElfReportSection[];
   /** Symbol counts (`undefined` when the file has no readable symbol table). */
-  readonly symbols: { readonly total: number; readonly undefined: number } | undefined;
+  readonly symbols: ElfReportSymbols | undefined;
   /** Relocation entries: total and per type, most frequent first. */
-  readonly relocations: {
-    readonly total: number;
-    readonly byType: readonly { type: string; count: number }[];
-  };
+  readonly relocations: ElfReportRelocations;
   /** `.modinfo` strings (`key=value`), in file order. */
   readonly modinfo: readonly string[];
   /** The signature trailer (`undefined` when unsigned). */
-  readonly signature:
-    | {
-        readonly idType: number;
-        readonly sigLen: number;
-        readonly payloadLength: number;
-        readonly algo: number;
-        readonly hash: number;
-      }
-    | undefined;
+  readonly signature: ElfReportSignature | undefined;
   /** Parts that could not be read, with the reader's message. */
   readonly problems: readonly string[];
 }
@@ -227,7 +262,7 @@ export function inspectElf(bytes: Uint8Array): ElfResult<ElfReport> {
   const syms = image.symbols();
   if (!syms.ok) problems.push(`symbols: ${syms.error.message}`);
   const relocs = image.relocations();
-  let byType: { type: string; count: number }[] = [];
+  let byType: ElfReportRelocationCount[] = [];
   let total = 0;
   if (relocs.ok) {
     const counts = relocationCountsByType(relocs.value);

@@ -65,12 +65,20 @@ export interface KsymtabOptions {
   readonly entrySize?: number;
 }
 
+/** The layout found for one export table. */
+export interface KsymtabLayoutInfo {
+  /** PREL32 or absolute. */
+  readonly layout: KsymtabLayout;
+  /** Bytes per `struct kernel_symbol`. */
+  readonly entrySize: number;
+}
+
 /** The decoded export tables of a module. */
 export interface Ksymtab {
   /** Every exported symbol, plain table first, then GPL, then the older kinds. */
   readonly symbols: readonly ExportedSymbol[];
   /** The layout of each table found. */
-  readonly layouts: Partial<Record<KsymtabKind, { layout: KsymtabLayout; entrySize: number }>>;
+  readonly layouts: Partial<Record<KsymtabKind, KsymtabLayoutInfo>>;
 }
 
 const PC_RELATIVE = new Set([R_X86_64_PC32, R_X86_64_PLT32]);

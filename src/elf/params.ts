@@ -61,6 +61,22 @@ export const KERNEL_PARAM_LAYOUT_32: KernelParamLayout = {
 /** How a parameter is parsed. */
 export type ParamKind = 'standard' | 'array' | 'string' | 'custom';
 
+/** `struct kparam_array` fields of an array parameter. */
+export interface ParamArrayInfo {
+  /** `max`: number of elements. */
+  readonly max: number;
+  /** `elemsize`: bytes per element. */
+  readonly elemsize: number;
+  /** Element type from the array's own `ops` (`int`, `charp`, …); `undefined` for custom ops. */
+  readonly elemType: string | undefined;
+}
+
+/** `struct kparam_string` fields of a `string` parameter. */
+export interface ParamStringInfo {
+  /** `maxlen`: size of the buffer including the NUL. */
+  readonly maxlen: number;
+}
+
 /** One decoded `struct kernel_param`. */
 export interface ModuleParam {
   /** Index in `__param`. */
@@ -80,9 +96,9 @@ export interface ModuleParam {
   /** The type as modinfo `parmtype` spells it (`int`, `charp`, `array of int`, `string`); `undefined` for custom ops. */
   readonly type: string | undefined;
   /** For arrays: `struct kparam_array` fields and the element type. */
-  readonly array?: { readonly max: number; readonly elemsize: number; readonly elemType: string | undefined };
+  readonly array?: ParamArrayInfo;
   /** For `string` parameters: `struct kparam_string.maxlen`. */
-  readonly string?: { readonly maxlen: number };
+  readonly string?: ParamStringInfo;
 }
 
 /** Options of {@link readParams}. */
