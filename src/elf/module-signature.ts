@@ -39,9 +39,12 @@ export interface ModuleSignature {
   readonly pad: readonly [number, number, number];
 }
 
-/** Whether `bytes` ends with `MODULE_SIG_STRING`. */
+/**
+ * Whether `bytes` ends with `MODULE_SIG_STRING` preceded by at least one byte (`module_sig_check` requires
+ * `info->len > markerlen`; an input that is only the marker counts as unsigned).
+ */
 export function hasModuleSignature(bytes: Uint8Array): boolean {
-  if (bytes.length < MARKER.length) return false;
+  if (bytes.length <= MARKER.length) return false;
   const base = bytes.length - MARKER.length;
   for (let i = 0; i < MARKER.length; i++) if (bytes[base + i] !== MARKER[i]) return false;
   return true;

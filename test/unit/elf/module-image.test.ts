@@ -171,8 +171,13 @@ describe('module signature trailer', () => {
     const r = readModuleSignature(signed);
     expect(!r.ok && r.error.kind).toBe('bad-signature');
   });
-  it('rejects a marker with nothing before it', () => {
-    const r = readModuleSignature(new TextEncoder().encode(MODULE_SIG_STRING));
+  it('treats the bare marker as unsigned and a marker after too few bytes as malformed', () => {
+    const marker = new TextEncoder().encode(MODULE_SIG_STRING);
+    const bare = readModuleSignature(marker);
+    expect(bare.ok && bare.value).toBeUndefined();
+    const short = new Uint8Array(12 + marker.length);
+    short.set(marker, 12);
+    const r = readModuleSignature(short);
     expect(!r.ok && r.error.kind).toBe('bad-signature');
   });
   it('reports the id_type as found', () => {
