@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ElfFile } from '../../src/elf/elf-file.js';
 import { parseModuleImage } from '../../src/elf/module-image.js';
+import { buildModuleFixture } from '../unit/elf/fixtures/module-fixture.js';
 import { findModuleCorpus, sampleModules } from '../unit/elf/support/module-corpus.js';
 import { type DiffCounts, diffAgainstReadelf } from '../unit/elf/support/readelf-diff.js';
 import { haveReadelf, readelfBatch } from '../unit/elf/support/readelf-output.js';
@@ -100,6 +101,23 @@ describe.skipIf(!haveReadelf())('ELF reader vs readelf', () => {
       const counts = compareAll(built);
       expect(counts.relocations).toBeGreaterThan(10);
       expect(counts.modinfo).toBe(3 * built.length);
+    });
+  });
+
+  describe('generated images in every class and byte order', () => {
+    it('module-shaped ELF32/ELF64 LSB/MSB images equal readelf', () => {
+      const dir = join(tmpdir(), `kmodsim-elf-fixtures-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      const files = [true, false].flatMap((is64) =>
+        [true, false].map((le) => {
+          const p = join(dir, `fixture-${is64 ? 64 : 32}-${le ? 'lsb' : 'msb'}.o`);
+          writeFileSync(p, buildModuleFixture({ is64, le }));
+          return p;
+        }),
+      );
+      const counts = compareAll(files);
+      expect(counts.relocations).toBeGreaterThan(4 * 20);
+      expect(counts.modinfo).toBe(4 * 6);
     });
   });
 
