@@ -39,8 +39,18 @@ export interface KmodConfig {
   readonly removeCommands: readonly { readonly modname: string; readonly command: string }[];
   /** `softdep MODNAME pre: ... post: ...`. */
   readonly softdeps: readonly KmodSoftdep[];
-  /** Messages libkmod logs at `LOG_ERR` while parsing (bad lines). */
-  readonly errors: readonly string[];
+  /** Messages libkmod logs at `LOG_ERR` while parsing, with the source line of the `ERR()` call. */
+  readonly errors: readonly KmodConfigError[];
+}
+
+/** A message libkmod's config parser logs. */
+export interface KmodConfigError {
+  /** Function that logs it. */
+  readonly fn: string;
+  /** Line of libkmod-config.c (kmod 30). */
+  readonly line: number;
+  /** Text with its newline. */
+  readonly text: string;
 }
 
 /** `underscores()`: `-` → `_` outside brackets; undefined for an unmatched bracket. */
@@ -164,7 +174,7 @@ export function kmodConfigNew(
     installCommands: [] as { modname: string; command: string }[],
     removeCommands: [] as { modname: string; command: string }[],
     softdeps: [] as KmodSoftdep[],
-    errors: [] as string[],
+    errors: [] as KmodConfigError[],
   };
   for (const f of files) {
     const data = fs.readFile(f.path);
@@ -176,7 +186,11 @@ export function kmodConfigNew(
       const cmd = w[0];
       if (cmd === undefined) continue;
       const bad = (): void => {
-        config.errors.push(`${f.path} line ${linenum}: ignoring bad line starting with '${cmd}'`);
+        config.errors.push({
+          fn: 'kmod_config_parse',
+          line: 712,
+          text: `${f.path} line ${linenum}: ignoring bad line starting with '${cmd}'\n`,
+        });
       };
       if (cmd === 'alias') {
         const alias = underscores(w[1]);
@@ -199,9 +213,106 @@ export function kmodConfigNew(
         else if (cmd === 'remove') config.removeCommands.push({ modname, command: rest });
         else config.softdeps.push(parseSoftdep(modname, rest));
       } else if (cmd === 'include' || cmd === 'config') {
-        config.errors.push(`${f.path}: command ${cmd} is deprecated and not parsed anymore`);
+        config.errors.push({
+          fn: 'kmod_config_parse',
+          line: 708,
+          text: `${f.path}: command ${cmd} is deprecated and not parsed anymore\n`,
+        });
       } else bad();
     }
   }
+  const cmdline = fs.readFile('/proc/cmdline');
+  if (cmdline.ok) {
+    parseKcmdline(
+      new TextDecoder().decode(cmdline.value.subarray(0, KCMD_LINE_SIZE - 1)),
+      (modname, param, value) => {
+        if (modname === 'modprobe' && param.startsWith('blacklist=')) {
+          for (const t of value.split(',')) config.blacklists.push(t);
+          return;
+        }
+        const m = underscores(modname);
+        if (m === undefined) {
+          config.errors.push({
+            fn: 'kcmdline_parse_result',
+            line: 489,
+            text: `Ignoring bad option on kernel command line while parsing module name: '${modname}'\n`,
+          });
+        } else config.options.push({ modname: m, options: param.replaceAll('\t', ' ') });
+      },
+    );
+  }
   return config;
+}
+
+/** `KCMD_LINE_SIZE`. Source: libkmod/libkmod-config.c. */
+const KCMD_LINE_SIZE = 4096;
+
+/**
+ * `kmod_config_parse_kcmdline`'s state machine over `/proc/cmdline`: `modname.param[=value]` words, a value may
+ * be double-quoted (a fully quoted option is re-quoted around its value, as grub passes it).
+ */
+export function parseKcmdline(
+  buf: string,
+  result: (modname: string, param: string, value: string) => void,
+): void {
+  type State = 'ignore' | 'modname' | 'param' | 'value' | 'complete';
+  let state: State = 'modname';
+  let isQuoted = false;
+  let modname = 0;
+  let param = -1;
+  let value = -1;
+  let quoteStart = -1;
+  const text = `${buf}\0`;
+  for (let p = 0; p < text.length; p++) {
+    const c = text[p];
+    if (c === '"') {
+      isQuoted = !isQuoted;
+      if (isQuoted && state === 'modname' && p === modname) {
+        quoteStart = p;
+        modname = p + 1;
+      } else if (state !== 'value') state = 'ignore';
+    } else if (
+      c === '\0' ||
+      c === ' ' ||
+      c === '\n' ||
+      c === '\t' ||
+      c === '\v' ||
+      c === '\f' ||
+      c === '\r'
+    ) {
+      if (isQuoted && state === 'value') {
+        // a space inside a quoted value
+      } else if (isQuoted) state = 'ignore';
+      else if (state === 'value' || state === 'param') {
+        const name = text.slice(modname, param - 1);
+        let opt = text.slice(param, p);
+        if (quoteStart >= 0 && quoteStart < modname && value >= 0) {
+          opt = `${text.slice(param, value)}"${text.slice(value, p)}`;
+        }
+        result(name, opt, value >= 0 ? text.slice(value, p) : '');
+        state = 'complete';
+      } else {
+        modname = p + 1;
+        state = 'modname';
+        quoteStart = -1;
+      }
+    } else if (c === '.') {
+      if (state === 'modname') {
+        param = p + 1;
+        state = 'param';
+      } else if (state === 'param') state = 'ignore';
+    } else if (c === '=') {
+      if (state === 'param') {
+        value = p + 1;
+        state = 'value';
+      } else if (state === 'modname') state = 'ignore';
+    }
+    if (state === 'complete') {
+      modname = p + 1;
+      state = 'modname';
+      quoteStart = -1;
+      param = -1;
+      value = -1;
+    }
+  }
 }

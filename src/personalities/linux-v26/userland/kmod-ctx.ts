@@ -63,14 +63,21 @@ export class KmodModule {
   deps: KmodModule[] = [];
   /** `builtin`: unknown until looked up. */
   builtin: 'unknown' | 'yes' | 'no' = 'unknown';
-  /** Install command from the configuration. */
+  /** Install command from the configuration (once looked up, see {@link KmodModule.getInstallCommands}). */
   installCommands: string | undefined;
+  /** Whether {@link KmodModule.installCommands} is known. */
+  initInstallCommands = false;
   /** Remove command from the configuration. */
   removeCommands: string | undefined;
-  /** Helper flags of `kmod_module_probe_insert_module`. */
+  /** Whether {@link KmodModule.removeCommands} is known. */
+  initRemoveCommands = false;
+  private optionsCache: { value: string | undefined } | undefined;
+  /** Helper flag of `kmod_module_probe_insert_module`. */
   visited = false;
   /** Set when the user asked for it or it is a dependency (not a softdep only). */
   required = false;
+  /** Set when the module is probed as part of a softdep chain or with commands ignored. */
+  ignorecmd = false;
 
   constructor(
     readonly ctx: KmodCtx,
@@ -97,6 +104,45 @@ export class KmodModule {
     return [...this.deps];
   }
 
+  /** `kmod_module_get_install_commands`: the first `install` line whose pattern matches the name. */
+  getInstallCommands(): string | undefined {
+    if (!this.initInstallCommands) {
+      this.installCommands = this.ctx.config.installCommands.find((c) =>
+        fnmatch(c.modname, this.name),
+      )?.command;
+      this.initInstallCommands = true;
+    }
+    return this.installCommands;
+  }
+
+  /** `kmod_module_get_remove_commands`: the first `remove` line whose pattern matches the name. */
+  getRemoveCommands(): string | undefined {
+    if (!this.initRemoveCommands) {
+      this.removeCommands = this.ctx.config.removeCommands.find((c) =>
+        fnmatch(c.modname, this.name),
+      )?.command;
+      this.initRemoveCommands = true;
+    }
+    return this.removeCommands;
+  }
+
+  /** `kmod_module_get_options`: every non-empty `options` line for the name (or alias), joined by spaces. */
+  getOptions(): string | undefined {
+    if (this.optionsCache === undefined) {
+      const parts = this.ctx.config.options
+        .filter((o) => o.modname === this.name || (this.alias !== undefined && o.modname === this.alias))
+        .map((o) => o.options)
+        .filter((o) => o.length >= 1);
+      this.optionsCache = { value: parts.length === 0 ? undefined : parts.join(' ') };
+    }
+    return this.optionsCache.value;
+  }
+
+  /** `module_is_blacklisted`. */
+  isBlacklisted(): boolean {
+    return this.ctx.config.blacklists.includes(this.name);
+  }
+
   /** `kmod_module_is_builtin`. */
   isBuiltin(): boolean {
     if (this.builtin === 'unknown') this.builtin = this.ctx.lookupBuiltinFile(this.name) ? 'yes' : 'no';
@@ -114,6 +160,10 @@ export interface KmodCtxOptions {
   readonly release: string;
   /** Decompressor for `.ko.xz` / `.ko.zst`. */
   readonly decompress?: KmodDecompressor;
+  /** Configuration paths instead of the default `modprobe.d` directories (`modprobe -C`). */
+  readonly configPaths?: readonly string[];
+  /** libkmod's logger (`ERR(ctx, ...)`): priority, file, line, function, message. */
+  readonly log?: (prio: number, file: string, line: number, fn: string, msg: string) => void;
 }
 
 /** `struct kmod_ctx`. */
@@ -125,19 +175,17 @@ export class KmodCtx {
   /** Decompressor for compressed module files. */
   readonly decompress: KmodDecompressor | undefined;
   private readonly pool = new Map<string, KmodModule>();
-  private configCache: KmodConfig | undefined;
+  /** The configuration (`modprobe.d`, `modules.softdep`, `/proc/cmdline`), read by the constructor. */
+  readonly config: KmodConfig;
   private readonly indexCache = new Map<string, IndexReader | undefined>();
 
   constructor(opts: KmodCtxOptions) {
     this.fs = opts.fs;
     this.dirname = opts.dirname ?? `/lib/modules/${opts.release}`;
     this.decompress = opts.decompress;
-  }
-
-  /** The configuration, read on first use. */
-  get config(): KmodConfig {
-    if (this.configCache === undefined) this.configCache = kmodConfigNew(this.fs, this.dirname);
-    return this.configCache;
+    // kmod_new parses the configuration at once, logging bad lines through libkmod's logger.
+    this.config = kmodConfigNew(this.fs, this.dirname, opts.configPaths);
+    for (const e of this.config.errors) opts.log?.(3, 'libkmod-config.c', e.line, e.fn, e.text);
   }
 
   /** `kmod_module_new`: the pooled module for `key` (`name` or `name\alias`). */
@@ -256,15 +304,52 @@ export class KmodCtx {
     if (inst !== undefined) {
       const m = this.newFromName(inst.modname);
       m.installCommands = inst.command;
+      m.initInstallCommands = true;
       return [m];
     }
     const rem = this.config.removeCommands.find((c) => c.modname === name);
     if (rem !== undefined) {
       const m = this.newFromName(rem.modname);
       m.removeCommands = rem.command;
+      m.initRemoveCommands = true;
       return [m];
     }
     return [];
+  }
+
+  /** Clears the probe helper flags of every pooled module (`kmod_set_modules_visited/required(false)`). */
+  resetProbeFlags(): void {
+    for (const m of this.pool.values()) {
+      m.visited = false;
+      m.required = false;
+    }
+  }
+
+  /**
+   * `kmod_module_get_softdeps`: the first `softdep` line whose pattern matches, its names looked up (a failed
+   * lookup is reported through `onError` and skipped, as libkmod does).
+   */
+  getSoftdeps(
+    mod: KmodModule,
+    onError: (depname: string) => void,
+  ): { pre: KmodModule[]; post: KmodModule[] } {
+    const sd = this.config.softdeps.find((d) => fnmatch(d.name, mod.name));
+    if (sd === undefined) return { pre: [], post: [] };
+    const lookup = (names: readonly string[]): KmodModule[] => {
+      const out: KmodModule[] = [];
+      for (const n of names) {
+        const r = this.newFromLookup(n);
+        if (!r.ok) onError(n);
+        else out.push(...r.value);
+      }
+      return out;
+    };
+    return { pre: lookup(sd.pre), post: lookup(sd.post) };
+  }
+
+  /** The alias or symbol index for `modprobe -c`, dumped as libkmod's `index_mm_dump` prints it. */
+  dumpIndex(file: 'modules.alias' | 'modules.symbols'): string {
+    return this.index(file)?.dump('alias ') ?? '';
   }
 
   /** `kmod_lookup_alias_from_builtin_file`. */

@@ -192,6 +192,8 @@ interface ReadNode {
   readonly last: number;
   readonly children: readonly number[];
   readonly values: IndexValue[];
+  /** Values in file order (the mmap reader keeps them so). */
+  readonly rawValues: IndexValue[];
 }
 
 /** A read-only index file (`index_file_open`); undefined from {@link IndexReader.open} for a bad magic/version. */
@@ -255,6 +257,22 @@ export class IndexReader {
     return out;
   }
 
+  /** `index_mm_dump`: every key with each value, `prefix + key + " " + value` per line, values in file order. */
+  dump(prefix: string): string {
+    let out = '';
+    const walk = (node: ReadNode, buf: string): void => {
+      const key = buf + node.prefix;
+      for (const v of node.rawValues) out += `${key} ${v.value}\n`;
+      for (let ch = node.first; ch <= node.last; ch++) {
+        const child = this.child(node, ch);
+        if (child !== undefined) walk(child, key + String.fromCharCode(ch));
+      }
+    };
+    const root = this.read(this.rootOffset);
+    if (root !== undefined) walk(root, prefix);
+    return out;
+  }
+
   /** `index_searchwild__all`: every key below `node`, matched against `subkey` as a pattern. */
   private searchAll(node: ReadNode, j: number, buf: string, subkey: string, out: IndexValue[]): void {
     const pattern = buf + node.prefix.slice(j);
@@ -303,13 +321,16 @@ export class IndexReader {
       for (let c = first; c <= last; c++) children.push(u32());
     }
     const values: IndexValue[] = [];
+    const rawValues: IndexValue[] = [];
     if (offset & INDEX_NODE_VALUES) {
       let count = u32();
       while (count-- > 0 && p < d.length) {
         const priority = u32();
-        addValue(values, { priority, value: cstr() });
+        const v = { priority, value: cstr() };
+        rawValues.push(v);
+        addValue(values, v);
       }
     }
-    return { prefix, first, last, children, values };
+    return { prefix, first, last, children, values, rawValues };
   }
 }

@@ -9,6 +9,7 @@ import type { ToolResult } from '../../personality.js';
 import { ABORT_EXIT_STATUS, KmodAbort } from './kmod-abort.js';
 import type { KmodDecompressor } from './kmod-file.js';
 import type { KmodFs } from './kmod-fs.js';
+import type { KmodKernel } from './kmod-kernel.js';
 
 /** Where a kmod tool runs: its files, `uname -r`, and a decompressor for `.ko.xz`/`.ko.zst`. */
 export interface KmodEnv {
@@ -18,6 +19,12 @@ export interface KmodEnv {
   readonly release: string;
   /** Decompressor for compressed modules. */
   readonly decompress?: KmodDecompressor;
+}
+
+/** A tool that also talks to the kernel (insmod, rmmod, modprobe). */
+export interface KmodKernelEnv extends KmodEnv {
+  /** Kernel calls. */
+  readonly kernel: KmodKernel;
 }
 
 /** syslog priorities kmod uses. Source: <syslog.h>. */
@@ -89,9 +96,13 @@ export class KmodIo {
     this.stderr += s;
   }
 
-  /** `log_printf(prio, msg)` of tools/log.c; `LOG_CRIT` exits with status 1. */
+  /**
+   * `log_printf(prio, msg)` of tools/log.c: nothing above the log priority; a printed `LOG_CRIT` (or worse)
+   * message exits with status 1 (a filtered one does not, as in the C code).
+   */
   log(prio: number, msg: string): void {
-    if (prio <= this.logPriority) this.stderr += `${this.prog}: ${prioName(prio)}: ${msg}`;
+    if (prio > this.logPriority) return;
+    this.stderr += `${this.prog}: ${prioName(prio)}: ${msg}`;
     if (prio <= LOG_CRIT) throw new KmodExit(1);
   }
 

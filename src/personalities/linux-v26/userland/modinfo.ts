@@ -177,8 +177,7 @@ function isModuleFilename(ctx: KmodCtx, name: string): boolean {
 export function modinfo(
   argv: readonly string[],
   env: KmodEnv,
-  ctxFactory: (dirname: string | undefined) => KmodCtx = (dirname) =>
-    new KmodCtx({ fs: env.fs, release: env.release, dirname, decompress: env.decompress }),
+  ctxFactory?: (dirname: string | undefined, io: KmodIo) => KmodCtx,
 ): ToolResult {
   return runKmodTool('modinfo', (io) => {
     let field: string | undefined;
@@ -238,7 +237,17 @@ export function modinfo(
     if (root !== undefined || kversion !== undefined) {
       dirname = `${root ?? ''}/lib/modules/${kversion ?? env.release}`;
     }
-    const ctx = ctxFactory(dirname);
+    // kmod_new(dirname, &null_config): no modprobe.d files, only modules.softdep and /proc/cmdline.
+    const ctx =
+      ctxFactory?.(dirname, io) ??
+      new KmodCtx({
+        fs: env.fs,
+        release: env.release,
+        dirname,
+        decompress: env.decompress,
+        configPaths: [],
+        log: (prio, file, line, fn, msg) => io.kmodLog(prio, file, line, fn, msg),
+      });
     const opts = { field, sep };
     let failed = false;
     for (const name of parsed.operands) {
