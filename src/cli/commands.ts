@@ -36,6 +36,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     async () => (await import('./commands/shell.js')).shellCommand,
   ),
   entry(
+    'conform',
+    'property-based conformance suites against a personality or a script target',
+    async () => (await import('./commands/conform.js')).conformCommand,
+  ),
+  entry(
     'personalities',
     'list the personalities and the API each implements',
     async () => (await import('./commands/personalities.js')).personalitiesCommand,
