@@ -41,6 +41,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     async () => (await import('./commands/conform.js')).conformCommand,
   ),
   entry(
+    'elf',
+    'inspect ELF module objects: sections, symbols, relocations, .modinfo, signature',
+    async () => (await import('./commands/elf.js')).elfCommand,
+  ),
+  entry(
     'personalities',
     'list the personalities and the API each implements',
     async () => (await import('./commands/personalities.js')).personalitiesCommand,
