@@ -64,8 +64,8 @@ export function underscores(s: string | undefined): string | undefined {
     else if (c === '[') {
       const end = s.indexOf(']', i);
       if (end < 0) return undefined;
-      out += s.slice(i, end);
-      i = end - 1;
+      out += s.slice(i, end + 1);
+      i = end;
     } else out += c;
   }
   return out;
