@@ -102,6 +102,18 @@ export class KcStore {
     return e;
   }
 
+  /** A copy of the record of `name` (to put back with {@link KcStore.reinstate}), or undefined. */
+  capture(name: string): KcEntry | undefined {
+    const e = this.entries.get(name);
+    return e === undefined ? undefined : { ...e };
+  }
+
+  /** Puts back a record taken with {@link KcStore.capture}; `undefined` removes the record of `name`. */
+  reinstate(name: string, saved: KcEntry | undefined): void {
+    if (saved === undefined) this.entries.delete(name);
+    else this.entries.set(name, { ...saved });
+  }
+
   /** Whether `name` is registered (current state `loaded` or `auto`). */
   isRegistered(name: string): boolean {
     const e = this.entries.get(name);

@@ -46,8 +46,7 @@ function need(
     return OK_VOID;
   }
   if (!k.store.isRegistered(dep)) return err('EINVAL', `${name}: dependency ${dep} is not registered`);
-  const before = k.store.get(dep);
-  const saved = before === undefined ? undefined : { state: before.state, cause: before.cause };
+  const saved = k.store.capture(dep);
   const loaded = k.loadModule(dep, 'depend', [...ctx.chain, name]);
   if (!loaded.ok)
     return err(
@@ -56,7 +55,7 @@ function need(
     );
   undo.push(`unload dependency ${dep}`, () => {
     k.unloadModule(dep);
-    if (saved !== undefined) k.store.setState(dep, saved.state, saved.cause, true);
+    k.store.reinstate(dep, saved);
   });
   ctx.deps!.push(dep);
   return OK_VOID;

@@ -137,11 +137,9 @@ interface Sym {
 /** Builds the object. */
 export function buildDlkmObject(spec: DlkmObjectSpec): Uint8Array {
   const name = spec.name;
-  // Section indices (fixed layout).
+  // Section indices (fixed layout: .text, .data, .bss, .rela.data, .symtab, .strtab, …).
   const TEXT = 1;
   const DATA = 2;
-
-  const RELA = 4;
   const SYMTAB = 5;
   const STRTAB = 6;
   const exportsFns = spec.exports ?? [];
