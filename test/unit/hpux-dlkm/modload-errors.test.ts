@@ -19,7 +19,7 @@ function kernelState(k: Kernel<'hpux-dlkm'>) {
     modules: (k.core.modules.snapshot() as { modules: unknown }).modules,
     memory: k.core.memory.freeList(),
     symbols: k.core.symbols.size,
-    personality: k.snapshot().personalityState,
+    personality: (k.snapshot() as { personalityState: unknown }).personalityState,
   });
 }
 
