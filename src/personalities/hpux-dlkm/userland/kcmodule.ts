@@ -335,7 +335,7 @@ function applyChanges(c: DlkmCallContext, assignments: readonly Assignment[], o:
   const store = c.dlkm.store;
   const sys = new HpuxDlkmSys(c.core.syscalls, c.core.user, c.era.v1);
   let stderr = '';
-  let held = o.hold;
+  let busy = false;
   let applied = false;
   const before = new Map<string, { state: KcState; cause: KcCause | undefined }>();
   for (const a of assignments) {
@@ -380,7 +380,7 @@ function applyChanges(c: DlkmCallContext, assignments: readonly Assignment[], o:
       const r = sys.moduload(store.idOf(name) ?? -1);
       if (r.errno === 'EBUSY') {
         store.setNext(name, 'unused', a.cause);
-        held = true;
+        busy = true;
         continue;
       }
       if (r.errno !== undefined) {
@@ -394,7 +394,9 @@ function applyChanges(c: DlkmCallContext, assignments: readonly Assignment[], o:
   let stdout = '';
   if (applied)
     stdout += '   * The requested changes have been applied to the currently\n     running system.\n';
-  if (held)
+  if (o.hold)
+    stdout += '   * The requested changes have been saved, and will take effect at\n     next boot.\n';
+  if (busy)
     stdout +=
       'NOTE:    The requested changes could not all be applied to the currently\n' +
       '         running system. They are held and will take effect at next boot.\n';

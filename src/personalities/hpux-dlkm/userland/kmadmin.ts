@@ -38,7 +38,7 @@ function isLoaded(st: ModStatus): boolean {
 }
 
 function row(label: string, value: string | number): string {
-  return `${label.padEnd(24)}${value}\n`;
+  return `${`${label.padEnd(24)}${value}`.trimEnd()}\n`;
 }
 
 /** The `-Q`/`-q` report of one module. */
