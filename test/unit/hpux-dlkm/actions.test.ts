@@ -1,0 +1,73 @@
+/** Neutral actions (comparative experiments) done the HP-UX way. */
+import { describe, expect, it } from 'vitest';
+import { hpux, install } from './support/kernel.js';
+
+describe('hpux-dlkm neutral actions', () => {
+  it('11i v3 load: modpath for the directory, registration as kcmodule does, modload by name', () => {
+    const k = hpux();
+    install(k, { name: 'foo' }, '/tmp/mods');
+    const r = k.actions.load('/tmp/mods/foo');
+    expect(r.result).toBe('ok');
+    expect(r.syscalls.map((s) => [s.name, s.args.pathname])).toEqual([
+      ['modpath', '/tmp/mods'],
+      ['modload', 'foo'],
+    ]);
+    expect(k.run('kcmodule', ['-P', 'state,cause', 'foo']).stdout).toBe('state loaded\ncause explicit\n');
+    // already searched: no second modpath; already loaded: success
+    expect(k.actions.load('/tmp/mods/foo').syscalls.map((s) => s.name)).toEqual(['modload']);
+  });
+
+  it('a failed load leaves the module unregistered again', () => {
+    const k = hpux();
+    install(k, { name: 'bad', imports: ['nosuch'] }, '/tmp/mods');
+    expect(k.actions.load('/tmp/mods/bad').result).toBe('ERELOC');
+    expect(k.sys.list()).toEqual([]);
+    expect(k.actions.load('/tmp/mods/foo').result).toBe('ENOENT');
+  });
+
+  it('11i v1 (kmadmin -L never registers): ENOREG, unless actionsRegister is set', () => {
+    const k = hpux({ kernelVersion: '11.11' });
+    install(k, { name: 'foo' });
+    expect(k.actions.load('/stand/dlkm/mod.d/foo')).toMatchObject({ result: 'ENOREG' });
+    const k2 = hpux({ kernelVersion: '11.11', actionsRegister: true });
+    install(k2, { name: 'foo' });
+    expect(k2.actions.load('/stand/dlkm/mod.d/foo').result).toBe('ok');
+    const k3 = hpux({ actionsRegister: false });
+    install(k3, { name: 'foo' });
+    expect(k3.actions.load('/usr/conf/mod/foo').result).toBe('ENOREG');
+  });
+
+  it('module parameters do not exist on HP-UX', () => {
+    const k = hpux();
+    install(k, { name: 'foo' });
+    expect(k.actions.load('/usr/conf/mod/foo', 'debug=1')).toMatchObject({ result: 'EINVAL', syscalls: [] });
+    expect(k.actions.load('/usr/conf/mod/foo', '').result).toBe('ok');
+  });
+
+  it('use/unuse hold the module through its device; unload finds the id with modstat', () => {
+    const k = hpux();
+    install(k, { name: 'foo' });
+    k.actions.load('/usr/conf/mod/foo');
+    expect(k.actions.use('foo').result).toBe('ok');
+    const busy = k.actions.unload('foo');
+    expect(busy.result).toBe('EBUSY');
+    expect(busy.syscalls.map((s) => s.name)).toEqual(['modstat', 'modstat', 'moduload']);
+    expect(k.actions.unuse('foo').result).toBe('ok');
+    expect(k.actions.unuse('foo').result).toBe('EBADF');
+    expect(k.actions.unload('foo').result).toBe('ok');
+    expect(k.actions.unload('nosuch').result).toBe('EINVAL');
+  });
+
+  it('list walks modstat and prints the era listing', () => {
+    const k = hpux();
+    install(k, { name: 'foo' });
+    k.actions.load('/usr/conf/mod/foo');
+    const l = k.actions.list();
+    expect(l.syscalls.map((s) => s.name)).toEqual(['modstat', 'modstat']);
+    expect(l.output).toContain('foo         loaded    explicit');
+    const v1 = hpux({ kernelVersion: '11.11', actionsRegister: true });
+    install(v1, { name: 'foo' });
+    v1.actions.load('/stand/dlkm/mod.d/foo');
+    expect(v1.actions.list().output).toContain('foo             1       LOADED          Misc\n');
+  });
+});
