@@ -9,7 +9,9 @@
  *   answer is ENOREG. HP-UX modules take no load-time parameters (tunables are set with kctune/kmtune): a
  *   non-empty `params` is EINVAL without any call.
  * - `unload(name)`: finds the id by walking `modstat`, then `moduload(id)` (EINVAL when no module has that
- *   name). The module stays registered.
+ *   name). With `actionsRegister` the module is then unregistered, as `kcmodule name=unused` does (so a later
+ *   load of a module depending on it sees an unregistered dependency, EINVAL); without it, it stays registered
+ *   as after `kmadmin -U`.
  * - `use`/`unuse`: `open("/dev/<name>")` / `close(fd)` — a device open holds the module (and autoloads it).
  * - `list`: the `modstat` walk; the output is the era's listing (`kmadmin -s`, or `kcmodule`).
  * @module
@@ -78,6 +80,8 @@ export function dlkmActions(
       const id = idOf(name);
       if (id === undefined) return done(cursor, 'EINVAL');
       const r = sys.moduload(id);
+      // symmetric with load: `kcmodule name=unused` unloads and unregisters
+      if (r.errno === undefined && registerOnLoad) c.dlkm.store.setState(name, 'unused', 'explicit');
       return done(cursor, r.errno ?? 'ok');
     },
     use(name: string): ActionResult {

@@ -71,3 +71,20 @@ describe('hpux-dlkm neutral actions', () => {
     expect(v1.actions.list().output).toContain('foo             1       LOADED          Misc\n');
   });
 });
+
+describe('unload symmetry', () => {
+  it('11i v3: unload unregisters like kcmodule name=unused; 11i v1: the module stays registered', () => {
+    const k = hpux();
+    install(k, { name: 'base', exports: ['base_fn'] });
+    install(k, { name: 'user', depends: ['base'], imports: ['base_fn'] });
+    expect(k.actions.load('/usr/conf/mod/base').result).toBe('ok');
+    expect(k.actions.unload('base').result).toBe('ok');
+    expect(k.actions.load('/usr/conf/mod/user').result).toBe('EINVAL');
+    const v1 = hpux({ kernelVersion: '11.11' });
+    install(v1, { name: 'base' });
+    v1.run('kmmodreg', ['-M', 'base']);
+    expect(v1.actions.load('/stand/dlkm/mod.d/base').result).toBe('ok');
+    expect(v1.actions.unload('base').result).toBe('ok');
+    expect(v1.sys.list().map((s) => s.id)).toEqual([1]);
+  });
+});
