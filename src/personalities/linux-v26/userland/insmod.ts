@@ -8,7 +8,7 @@ import type { ToolResult } from '../../personality.js';
 import { getoptLong, type LongOption } from './getopt.js';
 import { KmodCtx } from './kmod-ctx.js';
 import { KMOD_INSERT_FORCE_MODVERSION, KMOD_INSERT_FORCE_VERMAGIC, kmodInsertModule } from './kmod-insert.js';
-import { KMOD_VERSION_TEXT, type KmodKernelEnv, LOG_ERR, runKmodTool } from './kmod-tool.js';
+import { KMOD_VERSION_TEXT, type KmodKernelEnv, LOG_ERR, runKmodToolDetailed } from './kmod-tool.js';
 import { strerror } from './strerror.js';
 
 const LONGOPTS: readonly LongOption[] = [
@@ -34,7 +34,15 @@ export function modStrerror(errno: ErrnoName): string {
 
 /** Runs `insmod argv...` (without the program name). */
 export function insmod(argv: readonly string[], env: KmodKernelEnv): ToolResult {
-  return runKmodTool('insmod', (io) => {
+  return insmodDetailed(argv, env).result;
+}
+
+/** {@link insmod}, with the errno of a failed load (the file's or the kernel's). */
+export function insmodDetailed(
+  argv: readonly string[],
+  env: KmodKernelEnv,
+): { readonly result: ToolResult; readonly errno: ErrnoName | undefined } {
+  return runKmodToolDetailed('insmod', (io) => {
     let flags = 0;
     const parsed = getoptLong('insmod', argv, 'psfVh', LONGOPTS);
     for (const o of parsed.options) {
@@ -77,6 +85,7 @@ export function insmod(argv: readonly string[], env: KmodKernelEnv): ToolResult 
     });
     const mod = ctx.newFromPath(filename);
     if (!mod.ok) {
+      io.errno = mod.error;
       io.log(LOG_ERR, `could not load module ${filename}: ${strerror(mod.error)}\n`);
       return 1;
     }
@@ -90,6 +99,7 @@ export function insmod(argv: readonly string[], env: KmodKernelEnv): ToolResult 
       decompress: env.decompress,
     });
     if (!r.ok) {
+      io.errno = r.error;
       io.log(LOG_ERR, `could not insert module ${filename}: ${modStrerror(r.error)}\n`);
       return 1;
     }

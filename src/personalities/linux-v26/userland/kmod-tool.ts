@@ -5,6 +5,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
+import type { ErrnoName } from '../../../abi/errno.js';
 import type { ToolResult } from '../../personality.js';
 import { ABORT_EXIT_STATUS, KmodAbort } from './kmod-abort.js';
 import type { KmodDecompressor } from './kmod-file.js';
@@ -83,6 +84,8 @@ export class KmodIo {
   kmodLogPriority = LOG_ERR;
   /** Whether `log_setup_kmod_log` routed libkmod's messages through the tool's logger. */
   kmodLogSetup = false;
+  /** The errno behind the tool's failure, when one caused it (for the neutral actions). */
+  errno: ErrnoName | undefined;
 
   constructor(readonly prog: string) {}
 
@@ -147,18 +150,29 @@ const STDOUT_BUFSIZ = 4096;
  * aborts (status 134, glibc's message on stderr, the unflushed part of stdout lost).
  */
 export function runKmodTool(prog: string, body: (io: KmodIo) => number): ToolResult {
+  return runKmodToolDetailed(prog, body).result;
+}
+
+/** {@link runKmodTool}, also returning the errno the tool recorded for its failure. */
+export function runKmodToolDetailed(
+  prog: string,
+  body: (io: KmodIo) => number,
+): { readonly result: ToolResult; readonly errno: ErrnoName | undefined } {
   const io = new KmodIo(prog);
+  const done = (exitCode: number, stdout = io.stdout, stderr = io.stderr) => ({
+    result: { exitCode, stdout, stderr },
+    errno: io.errno,
+  });
   try {
-    const exitCode = body(io);
-    return { exitCode, stdout: io.stdout, stderr: io.stderr };
+    return done(body(io));
   } catch (e) {
-    if (e instanceof KmodExit) return { exitCode: e.status, stdout: io.stdout, stderr: io.stderr };
+    if (e instanceof KmodExit) return done(e.status);
     if (e instanceof KmodAbort) {
       const bytes = Buffer.from(io.stdout, 'utf8');
       const flushed = bytes
         .subarray(0, Math.floor(bytes.length / STDOUT_BUFSIZ) * STDOUT_BUFSIZ)
         .toString('utf8');
-      return { exitCode: ABORT_EXIT_STATUS, stdout: flushed, stderr: `${io.stderr}${prog}: ${e.message}\n` };
+      return done(ABORT_EXIT_STATUS, flushed, `${io.stderr}${prog}: ${e.message}\n`);
     }
     throw e;
   }

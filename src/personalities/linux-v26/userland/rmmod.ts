@@ -11,7 +11,13 @@ import type { ToolResult } from '../../personality.js';
 import { getoptLong, type LongOption } from './getopt.js';
 import { KmodCtx, type KmodModule, modnameNormalize } from './kmod-ctx.js';
 import { O_NONBLOCK, O_TRUNC, readHolders, readInitstate, readRefcnt } from './kmod-kernel.js';
-import { KMOD_VERSION_TEXT, type KmodIo, type KmodKernelEnv, LOG_ERR, runKmodTool } from './kmod-tool.js';
+import {
+  KMOD_VERSION_TEXT,
+  type KmodIo,
+  type KmodKernelEnv,
+  LOG_ERR,
+  runKmodToolDetailed,
+} from './kmod-tool.js';
 import { strerror } from './strerror.js';
 
 const LONGOPTS: readonly LongOption[] = [
@@ -101,7 +107,15 @@ function checkModuleInuse(io: KmodIo, env: KmodKernelEnv, mod: KmodModule): Resu
 
 /** Runs `rmmod argv...` (without the program name). */
 export function rmmod(argv: readonly string[], env: KmodKernelEnv): ToolResult {
-  return runKmodTool('rmmod', (io) => {
+  return rmmodDetailed(argv, env).result;
+}
+
+/** {@link rmmod}, with the errno of the last failure (rmmod's own check or the kernel's). */
+export function rmmodDetailed(
+  argv: readonly string[],
+  env: KmodKernelEnv,
+): { readonly result: ToolResult; readonly errno: ErrnoName | undefined } {
+  return runKmodToolDetailed('rmmod', (io) => {
     let flags = 0;
     let verbose = LOG_ERR;
     const parsed = getoptLong('rmmod', argv, 'fsvVwh', LONGOPTS);
@@ -153,12 +167,17 @@ export function rmmod(argv: readonly string[], env: KmodKernelEnv): ToolResult {
         }
         mod = m.value;
       } else mod = ctx.newFromName(arg);
-      if (!(flags & KMOD_REMOVE_FORCE) && !checkModuleInuse(io, env, mod).ok) {
-        failures++;
-        continue;
+      if (!(flags & KMOD_REMOVE_FORCE)) {
+        const check = checkModuleInuse(io, env, mod);
+        if (!check.ok) {
+          io.errno = check.error;
+          failures++;
+          continue;
+        }
       }
       const r = kmodRemoveModule(io, env, mod, flags);
       if (!r.ok) {
+        io.errno = r.error;
         io.log(LOG_ERR, `could not remove module ${arg}: ${strerror(r.error)}\n`);
         failures++;
       }
