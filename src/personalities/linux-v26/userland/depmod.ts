@@ -895,6 +895,8 @@ function depfileUpToDate(fs: KmodFs, dirname: string): boolean {
   const dep = fs.stat(`${dirname}/modules.dep`);
   if (!dep.ok) return false;
   const mtime = dep.value.mtimeMs;
+  // A file system without mtimes (the simulated VFS) cannot show the index is current: rebuild.
+  if (mtime === 0) return false;
   const walk = (dir: string): boolean => {
     const ents = fs.readdir(dir);
     if (!ents.ok) return true;
