@@ -44,7 +44,7 @@ export const modObjSymbols = step<DlkmLoadInfo>('modObjSymbols', (ctx) => {
       return err('ERELOC', `${ctx.name}: undefined symbol ${name}`);
     }
     if (shndx === SHN_ABS) values[i] = symtab.value(i);
-    else if (shndx === SHN_COMMON) values[i] = ctx.bss!.address + BigInt(layout.commons.get(i) ?? 0);
+    else if (shndx === SHN_COMMON) values[i] = (ctx.bss?.address ?? 0n) + BigInt(layout.commons.get(i) ?? 0);
     else if (shndx >= SHN_LORESERVE)
       return err(
         'ERELOC',

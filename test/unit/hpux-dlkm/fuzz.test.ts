@@ -1,0 +1,72 @@
+/**
+ * No JavaScript exception escapes `modload` on a damaged object, and whatever the outcome the kernel stays
+ * consistent: a failed load changes nothing; a successful one can be unloaded back to the initial state.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildDlkmObject } from './support/dlkm-object.js';
+import { hpux } from './support/kernel.js';
+
+const BASE = buildDlkmObject({
+  name: 'fz',
+  imports: ['printf', 'kmalloc'],
+  exports: ['fz_entry'],
+  bss: 64,
+  desc: 'fuzz target',
+  behaviour: { init: [{ log: 'fz loaded' }] },
+});
+
+const mutation = fc.oneof(
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.nat(BASE.length - 1),
+    value: fc.integer({ min: 0, max: 255 }),
+  }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(BASE.length) }),
+  fc.record({
+    kind: fc.constant('word' as const),
+    // the ELF header and the section header table hold the fields that steer the reader
+    at: fc.oneof(fc.nat(56), fc.integer({ min: BASE.length - 64 * 11, max: BASE.length - 8 })),
+    value: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  }),
+);
+
+function mutate(bytes: Uint8Array, ms: readonly fc.Infer<typeof mutation>[]): Uint8Array {
+  let out = new Uint8Array(bytes);
+  for (const m of ms) {
+    if (m.kind === 'flip') out[m.at % out.length] = m.value;
+    else if (m.kind === 'truncate') out = out.slice(0, Math.min(m.at, out.length));
+    else if (m.at + 8 <= out.length) new DataView(out.buffer).setBigUint64(m.at, m.value, false);
+  }
+  return out;
+}
+
+function state(k: ReturnType<typeof hpux>): string {
+  return JSON.stringify({
+    modules: k.core.modules.list().map((m) => m.name),
+    free: k.core.memory.freeList(),
+    symbols: k.core.symbols.size,
+    list: k.sys.list().map((s) => [s.id, s.base.toString()]),
+  });
+}
+
+describe('modload on damaged objects', () => {
+  it('never throws and never leaves a partial load behind', () => {
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => {
+        const k = hpux({ registeredModules: ['fz'] });
+        k.vfs.writeFile('/usr/conf/mod/fz', mutate(BASE, ms));
+        const before = state(k);
+        const r = k.sys.modload('fz');
+        if (r.errno !== undefined) {
+          expect(r.ret).toBe(-1);
+          expect(state(k)).toBe(before);
+        } else {
+          expect(k.sys.moduload(Number(r.ret)).ret).toBe(0);
+          expect(state(k)).toBe(before);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
