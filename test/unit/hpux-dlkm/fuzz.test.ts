@@ -31,7 +31,9 @@ const mutation = fc.oneof(
   }),
 );
 
-function mutate(bytes: Uint8Array, ms: readonly fc.Infer<typeof mutation>[]): Uint8Array {
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(bytes: Uint8Array, ms: readonly Mutation[]): Uint8Array {
   let out = new Uint8Array(bytes);
   for (const m of ms) {
     if (m.kind === 'flip') out[m.at % out.length] = m.value;
