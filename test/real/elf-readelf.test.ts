@@ -7,10 +7,10 @@
  * same modules' `.modinfo` and Module.symvers.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ElfFile } from '../../src/elf/elf-file.js';
 import { parseModuleImage } from '../../src/elf/module-image.js';
 import { buildModuleFixture } from '../unit/elf/fixtures/module-fixture.js';
@@ -76,9 +76,12 @@ int exported(int x) { printf("%d %s\\n", helper(x), names[x % 3]); return global
 long big(long x) { return x * 1000003L + (long)&global_data; }
 `;
 
+const SCRATCH = join(tmpdir(), `kmodsim-elf-${process.pid}`);
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
 describe.skipIf(!haveReadelf())('ELF reader vs readelf', () => {
   describe('objects compiled here', () => {
-    const dir = join(tmpdir(), `kmodsim-elf-${process.pid}`);
+    const dir = join(SCRATCH, 'gcc');
     const variants = [
       ['x86_64.o', ['-O2', '-fno-pic', '-mcmodel=kernel']],
       ['x86_64-debug.o', ['-O1', '-g', '-ffunction-sections', '-fdata-sections']],
@@ -106,7 +109,7 @@ describe.skipIf(!haveReadelf())('ELF reader vs readelf', () => {
 
   describe('generated images in every class and byte order', () => {
     it('module-shaped ELF32/ELF64 LSB/MSB images equal readelf', () => {
-      const dir = join(tmpdir(), `kmodsim-elf-fixtures-${process.pid}`);
+      const dir = join(SCRATCH, 'fixtures');
       mkdirSync(dir, { recursive: true });
       const files = [true, false].flatMap((is64) =>
         [true, false].map((le) => {
