@@ -230,7 +230,7 @@ describe('hpux-dlkm model', () => {
         };
         fc.modelRun(() => ({ model, real: { k, fds: new Map() } }), cmds);
       }),
-      { numRuns: 150 },
+      { numRuns: 250 },
     );
   });
 });

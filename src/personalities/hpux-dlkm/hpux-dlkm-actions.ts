@@ -9,7 +9,8 @@
  *   answer is ENOREG. HP-UX modules take no load-time parameters (tunables are set with kctune/kmtune): a
  *   non-empty `params` is EINVAL without any call.
  * - `unload(name)`: finds the id by walking `modstat`, then `moduload(id)` (EINVAL when no module has that
- *   name). With `actionsRegister` the module is then unregistered, as `kcmodule name=unused` does (so a later
+ *   name, or the errno that stopped the walk). With `actionsRegister` an unprivileged caller is refused (EPERM)
+ *   first, as kcmodule refuses changes. With `actionsRegister` the module is then unregistered, as `kcmodule name=unused` does (so a later
  *   load of a module depending on it sees an unregistered dependency, EINVAL); without it, it stays registered
  *   as after `kmadmin -U`.
  * - `use`/`unuse`: `open("/dev/<name>")` / `close(fd)` — a device open holds the module (and autoloads it).
@@ -18,7 +19,7 @@
  */
 import type { ErrnoName } from '../../abi/errno.js';
 import type { ActionResult, NeutralActions, Tool } from '../personality.js';
-import type { DlkmCallContext } from './dlkm-call-context.js';
+import { type DlkmCallContext, dlkmPrivileged } from './dlkm-call-context.js';
 import { HpuxDlkmSys } from './hpux-dlkm-sys.js';
 import { findInstalled } from './module-catalog.js';
 import { moduleNameOf } from './steps/mod-lookup.js';
@@ -36,8 +37,15 @@ export function dlkmActions(
     syscalls: table.trace(cursor),
     ...(output === undefined ? {} : { output }),
   });
-  const idOf = (name: string): number | undefined =>
-    sys.list().find((s) => moduleNameOf(s.path) === name)?.id;
+  /** The id of `name` by walking modstat, or the errno that stopped the walk before the end (EPERM in 11i v1). */
+  const idOf = (name: string): number | ErrnoName => {
+    for (let id = 1; ; ) {
+      const r = sys.modstat(id, undefined, true);
+      if (r.status === undefined) return r.errno === 'EINVAL' || r.errno === undefined ? 'EINVAL' : r.errno;
+      if (moduleNameOf(r.status.path) === name) return r.status.id;
+      id = r.status.id + 1;
+    }
+  };
   return {
     load(path: string, params?: string): ActionResult {
       const cursor = table.cursor;
@@ -77,8 +85,10 @@ export function dlkmActions(
     },
     unload(name: string): ActionResult {
       const cursor = table.cursor;
+      // `kcmodule name=unused` refuses an unprivileged caller before looking at anything
+      if (registerOnLoad && !dlkmPrivileged(c)) return done(cursor, 'EPERM');
       const id = idOf(name);
-      if (id === undefined) return done(cursor, 'EINVAL');
+      if (typeof id !== 'number') return done(cursor, id);
       const r = sys.moduload(id);
       // symmetric with load: `kcmodule name=unused` unloads and unregisters
       if (r.errno === undefined && registerOnLoad) c.dlkm.store.setState(name, 'unused', 'explicit');

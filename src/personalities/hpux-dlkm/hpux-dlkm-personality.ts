@@ -11,13 +11,15 @@ import { EXACT_NAMES } from '../../core/module-registry.js';
 import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { TOKENS } from '../../core/tokens.js';
-import type { NeutralActions, Personality, Tool } from '../personality.js';
+import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { type DlkmCallContext, SYSCTL_HPUX_PROFILING } from './dlkm-call-context.js';
 import { type DlkmConfig, readDlkmConfig } from './dlkm-config.js';
 import { DeviceTable } from './dlkm-devices.js';
 import type { DlkmEra } from './dlkm-era.js';
 import type { DlkmFacility } from './dlkm-facility.js';
+import { dlkmSpecFromNeutral } from './dlkm-image.js';
 import { DlkmKernel } from './dlkm-kernel.js';
+import { writeDlkmObject } from './dlkm-object-writer.js';
 import { DLKM_TOKENS } from './dlkm-tokens.js';
 import { dlkmActions } from './hpux-dlkm-actions.js';
 import { HpuxDlkmSys } from './hpux-dlkm-sys.js';
@@ -118,6 +120,14 @@ export class HpuxDlkmPersonality implements Personality {
     core.log.info(
       `DLKM: HP-UX ${this.era.release} (${this.era.title}), module path ${this.dlkm.searchPath.toString()}`,
     );
+  }
+
+  /**
+   * The DLKM object of a neutral module spec (ELF64 MSB, IA-64, wrapper, `.modmeta`, behaviour); throws a
+   * `TypeError` for a spec it cannot express. See docs/personalities/hpux-dlkm.md for the fields used.
+   */
+  buildImage(spec: NeutralModuleSpec): Uint8Array {
+    return writeDlkmObject(dlkmSpecFromNeutral(spec));
   }
 
   /** @inheritDoc — the release's default module directory (`/stand/dlkm/mod.d` in 11i v1, `/usr/conf/mod` later). */

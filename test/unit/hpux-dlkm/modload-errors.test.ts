@@ -75,11 +75,11 @@ describe('modload(2) errors', () => {
       ['another machine (x86_64)', { name: 'foo', machine: EM_X86_64 }],
       ['a PA-RISC object on the Itanium kernel', { name: 'foo', machine: EM_PARISC }],
       ['no .modmeta section', { name: 'foo', noMeta: true }],
-      ['no <name>_wrapper symbol', { name: 'foo', wrapperName: null }],
+      ['no <name>_wrapper symbol', { name: 'foo', omitWrapper: true }],
       ['a wrapper of another module', { name: 'foo', wrapperName: 'bar_wrapper' }],
       ['metadata naming another module', { name: 'foo', extraMeta: '', type: 'misc', desc: 'x' }],
       ['an unsupported module type', { name: 'foo', type: 'fs' }],
-      ['no module type', { name: 'foo', type: null }],
+      ['no module type', { name: 'foo', omitType: true }],
       ['malformed metadata', { name: 'foo', extraMeta: 'depend driver bar:1.0' }],
       ['a malformed behaviour section', { name: 'foo', behaviourText: '{"init": 7}' }],
     ];
@@ -301,7 +301,7 @@ describe('modload check order (§3.2) when two errors apply', () => {
 
   it('a bad object (EINVAL) before a bad dependency', () => {
     const k = registered(['foo']);
-    install(k, { name: 'foo', wrapperName: null, depends: ['nosuch'] });
+    install(k, { name: 'foo', omitWrapper: true, depends: ['nosuch'] });
     const r = k.sys.modload('foo');
     expect(r.errno).toBe('EINVAL');
     expect(lastStep(r)).toBe('modObjMeta');

@@ -302,7 +302,10 @@ interface ChangeOptions {
   readonly desc: boolean;
 }
 
-/** Registers the modules `name` depends on that are not yet registered (cause `depend`), recording what changed. */
+/**
+ * Registers every module `name` needs, transitively, that is not registered yet (cause `depend`), recording
+ * what it changed in `touched` so a failed load can put it back.
+ */
 function registerDependencies(
   c: DlkmCallContext,
   name: string,
@@ -310,6 +313,7 @@ function registerDependencies(
     string,
     { state: KcState; cause: KcCause | undefined; nextState: KcState; nextCause: KcCause | undefined }
   >,
+  visited: Set<string> = new Set([name]),
 ): void {
   const store = c.dlkm.store;
   const m = knownModule(c, name);
@@ -321,13 +325,16 @@ function registerDependencies(
         (k.info?.exports ?? []).some((e) => interfaceName(e) === d.name),
       )?.name;
     }
-    if (dep === undefined || store.isStatic(dep) || store.isRegistered(dep) || touched.has(dep)) continue;
+    if (dep === undefined || visited.has(dep) || store.isStatic(dep)) continue;
+    visited.add(dep);
     const k = knownModule(c, dep);
     if (k === undefined) continue;
-    const e = store.ensure(dep, k.info);
-    touched.set(dep, { state: e.state, cause: e.cause, nextState: e.nextState, nextCause: e.nextCause });
-    store.setState(dep, k.info?.capable.includes('auto') === false ? 'loaded' : 'auto', 'depend');
-    registerDependencies(c, dep, touched);
+    if (!store.isRegistered(dep)) {
+      const e = store.ensure(dep, k.info);
+      touched.set(dep, { state: e.state, cause: e.cause, nextState: e.nextState, nextCause: e.nextCause });
+      store.setState(dep, k.info?.capable.includes('auto') === false ? 'loaded' : 'auto', 'depend');
+    }
+    registerDependencies(c, dep, touched, visited);
   }
 }
 
