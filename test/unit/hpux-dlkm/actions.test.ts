@@ -51,7 +51,7 @@ describe('hpux-dlkm neutral actions', () => {
     expect(k.actions.use('foo').result).toBe('ok');
     const busy = k.actions.unload('foo');
     expect(busy.result).toBe('EBUSY');
-    expect(busy.syscalls.map((s) => s.name)).toEqual(['modstat', 'modstat', 'moduload']);
+    expect(busy.syscalls.map((s) => s.name)).toEqual(['modstat', 'moduload']);
     expect(k.actions.unuse('foo').result).toBe('ok');
     expect(k.actions.unuse('foo').result).toBe('EBADF');
     expect(k.actions.unload('foo').result).toBe('ok');
@@ -86,5 +86,48 @@ describe('unload symmetry', () => {
     expect(v1.actions.load('/stand/dlkm/mod.d/base').result).toBe('ok');
     expect(v1.actions.unload('base').result).toBe('ok');
     expect(v1.sys.list().map((s) => s.id)).toEqual([1]);
+  });
+});
+
+describe('buildImage', () => {
+  it('writes a loadable DLKM object from a neutral spec', () => {
+    const k = hpux();
+    const base = k.buildImage({
+      name: 'nbase',
+      license: 'GPL',
+      exports: ['nbase_fn'],
+      params: { level: 'int' },
+    });
+    const user = k.buildImage({
+      name: 'nuser',
+      imports: ['nbase_fn'],
+      dependencies: ['nbase'],
+      behaviour: { init: [{ log: 'nuser up' }] },
+      version: '1.2.3',
+      description: 'Neutral user',
+    });
+    if (!base.ok || !user.ok) throw new Error('build failed');
+    k.vfs.writeFile(k.modulePath('nbase'), base.value);
+    k.vfs.writeFile(k.modulePath('nuser'), user.value);
+    expect(k.actions.load(k.modulePath('nbase')).result).toBe('ok');
+    expect(k.actions.load(k.modulePath('nuser')).result).toBe('ok');
+    expect(k.dmesg()).toContain('nuser up');
+    expect(k.run('kcmodule', ['-P', 'version,desc', 'nuser']).stdout).toBe(
+      'version 1.2.3\ndesc Neutral user\n',
+    );
+    expect(k.actions.unload('nbase').result).toBe('EBUSY');
+    expect(k.buildImage({ name: 'bad/name' }).ok).toBe(false);
+    expect(k.buildImage({ name: 'x', behaviour: { init: 3 } }).ok).toBe(false);
+    expect(k.buildImage({ name: 'x', exports: 'nope' }).ok).toBe(false);
+  });
+
+  it('refuses an unprivileged unload like kcmodule; 11i v1 reports the modstat walk’s EPERM', () => {
+    const k = hpux();
+    expect(k.actions.load(k.modulePath('nosuch')).result).toBe('ENOENT');
+    k.core.creds.set({ uid: 5, euid: 5 });
+    expect(k.actions.unload('nosuch')).toMatchObject({ result: 'EPERM', syscalls: [] });
+    const v1 = hpux({ kernelVersion: '11.11', credentials: { uid: 5, euid: 5 } });
+    expect(v1.actions.unload('nosuch')).toMatchObject({ result: 'EPERM' });
+    expect(v1.actions.unload('nosuch').syscalls.map((s) => s.name)).toEqual(['modstat']);
   });
 });
