@@ -169,11 +169,11 @@ export class KcStore {
     return id;
   }
 
-  /** Ids of the registered modules, ascending. */
+  /** Ids of the registered modules, ascending (ids are bound in increasing order, so insertion order). */
   registeredIds(): number[] {
     const out: number[] = [];
     for (const [name, id] of this.idByName) if (this.isRegistered(name)) out.push(id);
-    return out.sort((a, b) => a - b);
+    return out;
   }
 
   /** The store as JSON. */
@@ -198,8 +198,9 @@ export class KcStore {
     this.reset();
     const o = asObject(state, 'kcstore');
     this.nextId = Number(o.nextId);
-    for (const pair of asArray(o.ids, 'kcstore.ids')) {
-      const [name, id] = asArray(pair, 'kcstore id');
+    const pairs = asArray(o.ids, 'kcstore.ids').map((p) => asArray(p, 'kcstore id'));
+    pairs.sort((a, b) => Number(a[1]) - Number(b[1]));
+    for (const [name, id] of pairs) {
       this.idByName.set(String(name), Number(id));
       this.nameById.set(Number(id), String(name));
     }
