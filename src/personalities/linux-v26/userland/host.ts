@@ -23,7 +23,7 @@ export interface HostToolOptions {
 
 function env(opts: HostToolOptions) {
   return {
-    fs: new HostKmodFs(opts.cwd),
+    fs: new HostKmodFs(opts.cwd, true),
     release: opts.release ?? os.release(),
     ...(opts.decompress === undefined ? {} : { decompress: opts.decompress }),
   };

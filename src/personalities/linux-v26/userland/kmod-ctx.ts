@@ -236,7 +236,8 @@ export class KmodCtx {
   private index(file: string): IndexReader | undefined {
     if (!this.indexCache.has(file)) {
       const data = this.fs.readFile(`${this.dirname}/${file}.bin`);
-      this.indexCache.set(file, data.ok ? IndexReader.open(data.value) : undefined);
+      // A copy: the file system may hand out a reused buffer, and the index is kept.
+      this.indexCache.set(file, data.ok ? IndexReader.open(data.value.slice()) : undefined);
     }
     return this.indexCache.get(file);
   }

@@ -94,16 +94,15 @@ export function kmodSignatureInfo(mem: Uint8Array): KmodSignatureInfo | undefine
  * continuation lines).
  */
 export function kmodHexToStr(bytes: Uint8Array): string {
-  let out = '';
+  const parts: string[] = new Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) {
-    out += bytes[i].toString(16).toUpperCase().padStart(2, '0');
-    if (i < bytes.length - 1) {
-      out += ':';
-      if ((i + 1) % 20 === 0) out += '\n\t\t';
-    }
+    const last = i === bytes.length - 1;
+    parts[i] = HEX[bytes[i]] + (last ? '' : (i + 1) % 20 === 0 ? ':\n\t\t' : ':');
   }
-  return out;
+  return parts.join('');
 }
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
 
 interface Der {
   readonly tag: number;
