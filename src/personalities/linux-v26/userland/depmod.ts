@@ -7,6 +7,7 @@
  * @see tools/depmod.c (kmod 30) do_depmod, depmod_load, depmod_calculate_dependencies, depmod_output
  * @module
  */
+import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
 import type { ToolResult } from '../../personality.js';
 import { DEPMOD_CONFIG_PATHS, type DepmodCfg, depmodCfgLoad, isHigherPriority } from './depmod-config.js';
@@ -82,7 +83,25 @@ function help(prog: string): string {
   );
 }
 
-/** `struct mod`. */
+/** A JS string as C sees it: its UTF-8 bytes, one character per byte. */
+function toBytes(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** The inverse of {@link toBytes}, for messages (bytes that are not UTF-8 show as U+FFFD). */
+function fromBytes(s: string): string {
+  return Buffer.from(s, 'latin1').toString('utf8');
+}
+
+/** Contents of a file as a byte string. */
+function bytesText(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+}
+
+/**
+ * `struct mod`. `path` is the file system's path; every other text field is a byte string (see
+ * {@link toBytes}): depmod hashes, sorts and writes C bytes.
+ */
 interface Mod {
   readonly path: string;
   readonly relpath: string | undefined;
@@ -131,10 +150,13 @@ class Depmod {
 
   /** `depmod_module_add`. */
   moduleAdd(path: string, modname: string): boolean {
-    const { dirname } = this.cfg;
-    const lastslash = path.lastIndexOf('/');
+    const dirname = toBytes(this.cfg.dirname);
+    const pathB = toBytes(path);
+    const lastslash = pathB.lastIndexOf('/');
     const relpath =
-      path.startsWith(dirname) && path[dirname.length] === '/' ? path.slice(dirname.length + 1) : undefined;
+      pathB.startsWith(dirname) && pathB[dirname.length] === '/'
+        ? pathB.slice(dirname.length + 1)
+        : undefined;
     let uncrelpath: string | undefined;
     if (relpath !== undefined) {
       const relLastslash = lastslash - (dirname.length + 1);
@@ -158,11 +180,11 @@ class Depmod {
       depSymList: undefined,
     };
     if (!this.byName.addUnique(modname, mod)) {
-      this.io.log(LOG_ERR, `hash_add_unique ${modname}: ${strerror('EEXIST')}\n`);
+      this.io.log(LOG_ERR, `hash_add_unique ${fromBytes(modname)}: ${strerror('EEXIST')}\n`);
       return false;
     }
     if (uncrelpath !== undefined && !this.byUncrelpath.addUnique(uncrelpath, mod)) {
-      this.io.log(LOG_ERR, `hash_add_unique ${uncrelpath}: ${strerror('EEXIST')}\n`);
+      this.io.log(LOG_ERR, `hash_add_unique ${fromBytes(uncrelpath)}: ${strerror('EEXIST')}\n`);
       this.byName.del(modname);
       return false;
     }
@@ -178,7 +200,7 @@ class Depmod {
   /** `depmod_modules_search_file`. */
   searchFile(path: string, baselen: number, name: string): void {
     if (!pathEndsWithKmodExt(name)) return;
-    const modname = pathToModname(path);
+    const modname = pathToModname(toBytes(path));
     if (modname === undefined) {
       this.io.log(LOG_ERR, `could not get modname from path ${path}\n`);
       return;
@@ -251,7 +273,7 @@ class Depmod {
   sortByOrderFile(): void {
     const data = this.readAux('modules.order');
     if (data === undefined) return;
-    const text = new TextDecoder().decode(data);
+    const text = bytesText(data);
     const lines = text.split('\n');
     const last = lines.pop();
     if (last !== undefined && last !== '') {
@@ -295,7 +317,7 @@ class Depmod {
           this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(file.error)}\n`);
         continue;
       }
-      const elf = KmodElf.open(file.value.memory);
+      const elf = KmodElf.open(file.value.memory, 'latin1');
       if (!elf.ok) {
         this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(elf.error)}\n`);
         continue;
@@ -322,12 +344,15 @@ class Depmod {
         const isWeak = s.bind === 'weak';
         if (sym === undefined) {
           if (this.cfg.printUnknown && !isWeak)
-            this.io.log(LOG_WARNING, `${mod.path} needs unknown symbol ${s.symbol}\n`);
+            this.io.log(LOG_WARNING, `${mod.path} needs unknown symbol ${fromBytes(s.symbol)}\n`);
           continue;
         }
         if (this.cfg.checkSymvers && sym.crc !== s.crc && !isWeak) {
           if (this.cfg.printUnknown)
-            this.io.log(LOG_WARNING, `${mod.path} disagrees about version of symbol ${s.symbol}\n`);
+            this.io.log(
+              LOG_WARNING,
+              `${mod.path} disagrees about version of symbol ${fromBytes(s.symbol)}\n`,
+            );
         }
         const owner = sym.owner;
         if (owner === undefined || mod.depSet.has(owner)) continue;
@@ -335,7 +360,7 @@ class Depmod {
         mod.depSet.add(owner);
         owner.users++;
         if (this.io.logPriority > LOG_WARNING)
-          this.io.out(`${mod.path} needs "${sym.name}": ${owner.path}\n`);
+          this.io.out(`${mod.path} needs "${fromBytes(sym.name)}": ${owner.path}\n`);
       }
     }
   }
@@ -397,10 +422,10 @@ class Depmod {
           }
           let buf = '';
           for (let i = reverse.length - 1; i >= 0; i--) {
-            buf += `${reverse[i].mod.modname} -> `;
+            buf += `${fromBytes(reverse[i].mod.modname)} -> `;
             removeRoot(reverse[i].mod);
           }
-          buf += vertex.mod.modname;
+          buf += fromBytes(vertex.mod.modname);
           this.io.log(LOG_ERR, `Cycle detected: ${buf}\n`);
           continue;
         }
@@ -443,7 +468,7 @@ class Depmod {
   }
 
   compressedPath(mod: Mod): string {
-    return mod.relpath ?? mod.path;
+    return mod.relpath ?? toBytes(mod.path);
   }
 
   depLine(mod: Mod): string {
@@ -463,7 +488,7 @@ class Depmod {
     for (const mod of this.modules) {
       const line = this.depLine(mod);
       const dup = idx.insert(mod.modname, line, mod.idx);
-      if (dup && this.cfg.warnDups) this.io.log(LOG_WARNING, `duplicate module deps:\n${line}\n`);
+      if (dup && this.cfg.warnDups) this.io.log(LOG_WARNING, `duplicate module deps:\n${fromBytes(line)}\n`);
     }
     return idx.write();
   }
@@ -484,12 +509,15 @@ class Depmod {
         if (key !== 'alias') continue;
         const alias = aliasNormalize(value);
         if (alias === undefined) {
-          this.io.log(LOG_WARNING, `Unmatched bracket in ${value}\n`);
+          this.io.log(LOG_WARNING, `Unmatched bracket in ${fromBytes(value)}\n`);
           continue;
         }
         const dup = idx.insert(alias, mod.modname, mod.idx);
         if (dup && this.cfg.warnDups)
-          this.io.log(LOG_WARNING, `duplicate module alias:\n${alias} ${mod.modname}\n`);
+          this.io.log(
+            LOG_WARNING,
+            `duplicate module alias:\n${fromBytes(alias)} ${fromBytes(mod.modname)}\n`,
+          );
       }
     }
     return idx.write();
@@ -519,7 +547,10 @@ class Depmod {
       const alias = `symbol:${sym.name}`;
       const dup = idx.insert(alias, sym.owner.modname, sym.owner.idx);
       if (dup && this.cfg.warnDups)
-        this.io.log(LOG_WARNING, `duplicate module syms:\n${alias} ${sym.owner.modname}\n`);
+        this.io.log(
+          LOG_WARNING,
+          `duplicate module syms:\n${fromBytes(alias)} ${fromBytes(sym.owner.modname)}\n`,
+        );
     }
     return idx.write();
   }
@@ -537,10 +568,10 @@ class Depmod {
     const idx = new IndexWriter();
     const data = this.readAux('modules.builtin');
     if (data === undefined) return new Uint8Array(0);
-    const text = new TextDecoder().decode(data);
+    const text = bytesText(data);
     for (const raw of splitLinesKeepingNewline(text)) {
       if (!/^[A-Za-z]/.test(raw)) {
-        this.io.log(LOG_ERR, `Invalid modules.builtin line: ${raw}`);
+        this.io.log(LOG_ERR, `Invalid modules.builtin line: ${fromBytes(raw)}`);
         continue;
       }
       const modname = pathToModname(raw) ?? '';
@@ -554,7 +585,7 @@ class Depmod {
     const idx = new IndexWriter();
     const data = this.readAux('modules.builtin.modinfo');
     if (data === undefined) return new Uint8Array(0);
-    const text = new TextDecoder().decode(data);
+    const text = bytesText(data);
     for (const rec of text.split('\0')) {
       const dot = rec.indexOf('.');
       if (dot <= 0) continue;
@@ -565,7 +596,7 @@ class Depmod {
       if (value === '') continue;
       const alias = aliasNormalize(value);
       if (alias === undefined) {
-        this.io.log(LOG_WARNING, `Unmatched bracket in ${value}\n`);
+        this.io.log(LOG_WARNING, `Unmatched bracket in ${fromBytes(value)}\n`);
         continue;
       }
       idx.insert(alias, rec.slice(0, dot), 0);
@@ -606,7 +637,7 @@ class Depmod {
       } else {
         this.io.log(
           LOG_ERR,
-          `Module '${mod.modname}' has devname (${devname}) but lacks major and minor information. Ignoring.\n`,
+          `Module '${fromBytes(mod.modname)}' has devname (${fromBytes(devname)}) but lacks major and minor information. Ignoring.\n`,
         );
       }
     }
@@ -630,7 +661,8 @@ class Depmod {
     const out: DepmodOutputFile[] = [];
     for (const [name, make] of files) {
       if (toStdout && name.endsWith('.bin')) continue;
-      out.push({ name, data: make() });
+      const data = make();
+      out.push({ name, data: typeof data === 'string' ? Buffer.from(data, 'latin1') : data });
     }
     return out;
   }
@@ -639,7 +671,7 @@ class Depmod {
   loadSymvers(filename: string): ErrnoName | undefined {
     const data = this.fs.readFile(filename);
     if (!data.ok) return data.error;
-    const text = new TextDecoder().decode(data.value);
+    const text = bytesText(data.value);
     let linenum = 0;
     for (const line of text.split('\n')) {
       linenum++;
@@ -649,7 +681,7 @@ class Depmod {
       if (where !== 'vmlinux') continue;
       const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)$/.exec(ver);
       if (m === null) {
-        this.io.log(LOG_ERR, `${filename}:${linenum} Invalid symbol version ${ver}: Success\n`);
+        this.io.log(LOG_ERR, `${filename}:${linenum} Invalid symbol version ${fromBytes(ver)}: Success\n`);
         continue;
       }
       this.symbolAdd(sym, false, BigInt(`0x${m[1]}`), undefined);
@@ -662,14 +694,14 @@ class Depmod {
   loadSystemMap(filename: string): ErrnoName | undefined {
     const data = this.fs.readFile(filename);
     if (!data.ok) return data.error;
-    const text = new TextDecoder().decode(data.value);
+    const text = bytesText(data.value);
     let linenum = 0;
     for (const raw of splitLinesKeepingNewline(text)) {
       linenum++;
       const s1 = raw.indexOf(' ');
       const s2 = s1 < 0 ? -1 : raw.indexOf(' ', s1 + 1);
       if (s2 < 0) {
-        this.io.log(LOG_ERR, `${filename}:${linenum}: invalid line: ${raw}`);
+        this.io.log(LOG_ERR, `${filename}:${linenum}: invalid line: ${fromBytes(raw)}`);
         continue;
       }
       let p = raw.slice(s2 + 1);
@@ -855,7 +887,7 @@ export function depmodRun(argv: readonly string[], env: KmodEnv): DepmodRunResul
           return 1;
         }
         const st = env.fs.stat(path);
-        const modname = pathToModname(path);
+        const modname = pathToModname(toBytes(path));
         if (!st.ok || modname === undefined) {
           io.log(LOG_CRIT, `could not create module ${path}: ${strerror(st.ok ? 'ENOENT' : st.error)}\n`);
           return 1;
@@ -873,7 +905,7 @@ export function depmodRun(argv: readonly string[], env: KmodEnv): DepmodRunResul
     if (!d.calculateDependencies()) return 1;
     const out = d.output(toStdout);
     if (toStdout) {
-      for (const f of out) io.out(typeof f.data === 'string' ? f.data : '');
+      for (const f of out) io.out(typeof f.data === 'string' ? f.data : Buffer.from(f.data).toString('utf8'));
       return 0;
     }
     let failed = false;

@@ -54,6 +54,9 @@ export class KmodElf {
   private readonly buffer: Buffer;
   private readonly sectionCache = new Map<string, KmodSection | undefined>();
 
+  /** How names are decoded: UTF-8 (display), or one character per byte (`latin1`: exact bytes, for depmod). */
+  private encoding: 'utf8' | 'latin1' = 'utf8';
+
   private constructor(
     readonly memory: Uint8Array,
     readonly is32: boolean,
@@ -69,12 +72,12 @@ export class KmodElf {
   }
 
   /**
-   * `kmod_elf_new`: ENOEXEC without the ELF magic (or 16 bytes or fewer), EINVAL for an unknown class or data
+   * `kmod_elf_new` (names decoded with `encoding`): ENOEXEC without the ELF magic (or 16 bytes or fewer), EINVAL for an unknown class or data
    * encoding, a header longer than the file, a section entry size other than `sizeof(ElfN_Shdr)`, section headers
    * past the end, or a section-name table that is out of bounds, empty or not NUL-terminated.
    * @throws KmodAbort where kmod's assertions fail (`e_shstrndx` of 0 or out of range).
    */
-  static open(memory: Uint8Array): KmodElfResult<KmodElf> {
+  static open(memory: Uint8Array, encoding: 'utf8' | 'latin1' = 'utf8'): KmodElfResult<KmodElf> {
     const size = memory.length;
     if (size <= 16 || memory[0] !== 0x7f || memory[1] !== 0x45 || memory[2] !== 0x4c || memory[3] !== 0x46) {
       return fail('ENOEXEC');
@@ -106,7 +109,9 @@ export class KmodElf {
     if (info === undefined) return fail('EINVAL');
     kmodAssert(info.offset < size, ELF_FILE, 202, 'elf_get_mem', 'offset < elf->size');
     if (info.size === 0 || memory[info.offset + info.size - 1] !== 0) return fail('EINVAL');
-    return ok(new KmodElf(memory, is32, msb, shoff, shnum, shentsize, info, machine));
+    const elf = new KmodElf(memory, is32, msb, shoff, shnum, shentsize, info, machine);
+    elf.encoding = encoding;
+    return ok(elf);
   }
 
   /** `kmod_elf_get_section`: the first section (from index 1) with this name, or ENOENT. */
@@ -118,8 +123,11 @@ export class KmodElf {
     return ok(found);
   }
 
-  /** `kmod_elf_get_strings`: the section's NUL-separated strings, runs of NULs counting as one separator. */
-  strings(name: string): KmodElfResult<string[]> {
+  /**
+   * `kmod_elf_get_strings`: the section's NUL-separated strings, runs of NULs counting as one separator.
+   * `latin1` gives one character per byte (byte lengths, as C's `strlen`, for non-UTF-8 contents).
+   */
+  strings(name: string, encoding: 'utf8' | 'latin1' = this.encoding): KmodElfResult<string[]> {
     const sec = this.section(name);
     if (!sec.ok) return sec;
     let start = sec.value.offset;
@@ -137,7 +145,7 @@ export class KmodElf {
     while (i < end) {
       let j = i;
       while (j < end && m[j] !== 0) j++;
-      out.push(this.buffer.toString('utf8', i, j));
+      out.push(this.buffer.toString(encoding, i, j));
       while (j < end && m[j] === 0) j++;
       i = j;
     }
@@ -326,7 +334,7 @@ export class KmodElf {
   }
 
   private cString(at: number): string {
-    return this.buffer.toString('utf8', at, at + this.cLength(at));
+    return this.buffer.toString(this.encoding, at, at + this.cLength(at));
   }
 
   /** `elf_get_section_info`; undefined when the section's bytes are out of bounds. */

@@ -57,7 +57,10 @@ function alignPower2(u: number): number {
   return p;
 }
 
-/** A kmod hash table: `add` replaces, `addUnique` refuses duplicates, iteration in kmod's order. */
+/**
+ * A kmod hash table: `add` replaces, `addUnique` refuses duplicates, iteration in kmod's order. Keys are byte
+ * strings (one character per byte, as `latin1` decodes them), so hashing and `strcmp` see C's bytes.
+ */
 export class KmodHash<V> {
   private readonly map = new Map<string, V>();
   private readonly nBuckets: number;
@@ -97,7 +100,7 @@ export class KmodHash<V> {
   entries(): [string, V][] {
     const mask = this.nBuckets - 1;
     const keyed = [...this.map].map(([k, v]) => {
-      const bytes = Buffer.from(k, 'utf8');
+      const bytes = Buffer.from(k, 'latin1');
       return { bucket: hashSuperfast(bytes) & mask, bytes, k, v };
     });
     // strcmp order within a bucket: byte order of the UTF-8 keys.

@@ -4,6 +4,7 @@
  * @see libkmod/libkmod-module.c (kmod 30) kmod_module_get_info
  * @module
  */
+import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
 import { ok, type Result } from '../../../core/result.js';
 import { KmodElf } from './kmod-elf.js';
@@ -16,12 +17,27 @@ export interface KmodInfoEntry {
   readonly key: string;
   /** Text after the first `=` (empty when there is none). */
   readonly value: string;
+  /** `strlen(key)`: the key's length in bytes (modinfo pads with it). */
+  readonly keyLength: number;
 }
 
 /** Splits a `.modinfo` string as kmod does. */
 export function splitModinfo(s: string): KmodInfoEntry {
   const eq = s.indexOf('=');
-  return eq < 0 ? { key: s, value: '' } : { key: s.slice(0, eq), value: s.slice(eq + 1) };
+  const key = eq < 0 ? s : s.slice(0, eq);
+  return { key, value: eq < 0 ? '' : s.slice(eq + 1), keyLength: Buffer.byteLength(key) };
+}
+
+/** Splits a `.modinfo` string read one character per byte, then decodes key and value as UTF-8. */
+function splitModinfoBytes(s: string): KmodInfoEntry {
+  const eq = s.indexOf('=');
+  const key = eq < 0 ? s : s.slice(0, eq);
+  const value = eq < 0 ? '' : s.slice(eq + 1);
+  return {
+    key: Buffer.from(key, 'latin1').toString('utf8'),
+    value: Buffer.from(value, 'latin1').toString('utf8'),
+    keyLength: key.length,
+  };
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -40,17 +56,17 @@ function cText(bytes: Uint8Array): string {
 export function kmodModuleGetInfo(file: KmodFile, withSignature = true): Result<KmodInfoEntry[], ErrnoName> {
   const elf = KmodElf.open(file.memory);
   if (!elf.ok) return elf;
-  const strings = elf.value.strings('.modinfo');
+  const strings = elf.value.strings('.modinfo', 'latin1');
   if (!strings.ok) return strings;
-  const list = strings.value.map(splitModinfo);
+  const list = strings.value.map(splitModinfoBytes);
   if (withSignature) {
     const sig = kmodSignatureInfo(file.memory);
     if (sig !== undefined) {
-      list.push({ key: 'sig_id', value: sig.idType });
-      list.push({ key: 'signer', value: cText(sig.signer) });
-      list.push({ key: 'sig_key', value: kmodHexToStr(sig.keyId) });
-      list.push({ key: 'sig_hashalgo', value: sig.hashAlgo });
-      list.push({ key: 'signature', value: kmodHexToStr(sig.sig) });
+      list.push(splitModinfo(`sig_id=${sig.idType}`));
+      list.push({ key: 'signer', value: cText(sig.signer), keyLength: 6 });
+      list.push({ key: 'sig_key', value: kmodHexToStr(sig.keyId), keyLength: 7 });
+      list.push({ key: 'sig_hashalgo', value: sig.hashAlgo, keyLength: 12 });
+      list.push({ key: 'signature', value: kmodHexToStr(sig.sig), keyLength: 9 });
     }
   }
   return ok(list);

@@ -5,7 +5,6 @@
  * @see tools/modinfo.c (kmod 30) do_modinfo, modinfo_do, modinfo_params_do
  * @module
  */
-import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
 import type { ToolResult } from '../../personality.js';
 import { getoptLong, type LongOption } from './getopt.js';
@@ -139,7 +138,7 @@ function modinfoDo(io: KmodIo, ctx: KmodCtx, mod: KmodModule, o: ModinfoOpts): n
     }
     return 0;
   }
-  for (const { key, value } of info.list) {
+  for (const { key, value, keyLength } of info.list) {
     if (field !== undefined) {
       if (field === key) io.out(`${value}${sep}`);
       continue;
@@ -153,7 +152,7 @@ function modinfoDo(io: KmodIo, ctx: KmodCtx, mod: KmodModule, o: ModinfoOpts): n
       io.out(`${key}=${value}${sep}`);
       continue;
     }
-    io.out(`${key}:${pad('', 15 - Buffer.byteLength(key))}${value}${sep}`);
+    io.out(`${key}:${pad('', 15 - keyLength)}${value}${sep}`);
   }
   if (field !== undefined) return 0;
   for (const p of params) {
