@@ -354,7 +354,9 @@ describe.skipIf(!have('modinfo') || !have('depmod'))('mutated images: same outpu
       fc.property(fc.tuple(mutation, mutation, mutation), (changes) => {
         const root = join(work, 'fuzzd', `r${n++}`);
         const dir = join(root, 'lib/modules/1.0');
-        mods.forEach((m, i) => put(join(dir, `kernel/m${i}.ko`), mutate(m, changes[i])));
+        mods.forEach((m, i) => {
+          put(join(dir, `kernel/m${i}.ko`), mutate(m, changes[i]));
+        });
         put(join(dir, 'modules.order'), 'kernel/m2.ko\nkernel/m1.ko\nkernel/m0.ko\n');
         const argv = ['-b', root, '-n', '-e', '-F', '/dev/null', '1.0'];
         const theirs = run('depmod', argv);
