@@ -168,6 +168,7 @@ export class DlkmKernel implements DlkmServices {
   /** Why a loaded module cannot be unloaded now, or undefined. */
   private busy(rec: ModuleRecord, profiling: boolean): string | undefined {
     if (rec.state !== DLKM_RECORD_STATES.loaded) return `${rec.name} is being loaded or unloaded`;
+    if (rec.extra.permanent === true) return `${rec.name} has no _unload routine`;
     if (rec.refcount > 0) return `${rec.name} has ${rec.refcount} outstanding references`;
     const by = this.core.modules.usedBy(rec.name);
     if (by.length > 0) return `${rec.name} is needed by loaded module(s) ${by.join(', ')}`;

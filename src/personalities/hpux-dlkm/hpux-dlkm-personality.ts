@@ -11,15 +11,15 @@ import { EXACT_NAMES } from '../../core/module-registry.js';
 import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { TOKENS } from '../../core/tokens.js';
+import { buildDlkmObject } from '../../elf/builder/dlkm-object-builder.js';
+import type { ModuleSpec } from '../../elf/builder/module-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { type DlkmCallContext, SYSCTL_HPUX_PROFILING } from './dlkm-call-context.js';
 import { type DlkmConfig, readDlkmConfig } from './dlkm-config.js';
 import { DeviceTable } from './dlkm-devices.js';
 import type { DlkmEra } from './dlkm-era.js';
 import type { DlkmFacility } from './dlkm-facility.js';
-import { dlkmSpecFromNeutral } from './dlkm-image.js';
 import { DlkmKernel } from './dlkm-kernel.js';
-import { writeDlkmObject } from './dlkm-object-writer.js';
 import { DLKM_TOKENS } from './dlkm-tokens.js';
 import { dlkmActions } from './hpux-dlkm-actions.js';
 import { HpuxDlkmSys } from './hpux-dlkm-sys.js';
@@ -123,11 +123,13 @@ export class HpuxDlkmPersonality implements Personality {
   }
 
   /**
-   * The DLKM object of a neutral module spec (ELF64 MSB, IA-64, wrapper, `.modmeta`, behaviour); throws a
-   * `TypeError` for a spec it cannot express. See docs/personalities/hpux-dlkm.md for the fields used.
+   * The DLKM object of a neutral module spec, written by the shared builder (`buildDlkmObject`: ELF64 MSB,
+   * IA-64, wrapper, `.modmeta`, behaviour), which validates the spec and throws `ModuleSpecError` for one it
+   * cannot build. See docs/personalities/hpux-dlkm.md for the fields a DLKM object uses.
    */
   buildImage(spec: NeutralModuleSpec): Uint8Array {
-    return writeDlkmObject(dlkmSpecFromNeutral(spec));
+    // The neutral spec is JSON as scenarios give it; the builder checks every field at run time.
+    return buildDlkmObject(spec as unknown as ModuleSpec);
   }
 
   /** @inheritDoc — the release's default module directory (`/stand/dlkm/mod.d` in 11i v1, `/usr/conf/mod` later). */

@@ -85,6 +85,8 @@ export interface DlkmLoadInfo {
   wrapperAddress?: bigint;
   /** `mw_rev` read from the relocated wrapper. */
   rev?: number;
+  /** The wrapper's `mw_unload` is NULL: the module has no unload routine and cannot be unloaded. */
+  permanent?: boolean;
   /** `ms_msinfo[]` entries built from the wrapper's `modlink`s. */
   msinfo?: ModSpecificStat[];
   /** Character major given by the type-specific installation (-1: none). */

@@ -90,35 +90,54 @@ describe('unload symmetry', () => {
 });
 
 describe('buildImage', () => {
-  it('writes a loadable DLKM object from a neutral spec', () => {
+  it('writes a loadable DLKM object from a neutral spec (the shared builder)', () => {
     const k = hpux();
-    const base = k.buildImage({
-      name: 'nbase',
-      license: 'GPL',
-      exports: ['nbase_fn'],
-      params: { level: 'int' },
-    });
-    const user = k.buildImage({
-      name: 'nuser',
-      imports: ['nbase_fn'],
-      dependencies: ['nbase'],
-      behaviour: { init: [{ log: 'nuser up' }] },
-      version: '1.2.3',
-      description: 'Neutral user',
-    });
-    if (!base.ok || !user.ok) throw new Error('build failed');
-    k.vfs.writeFile(k.modulePath('nbase'), base.value);
-    k.vfs.writeFile(k.modulePath('nuser'), user.value);
+    const build = (spec: Record<string, unknown>) => {
+      const r = k.buildImage(spec as never);
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    k.vfs.writeFile(
+      k.modulePath('nbase'),
+      build({ name: 'nbase', exports: ['nbase_fn'], params: [{ name: 'level', type: 'int' }] }),
+    );
+    k.vfs.writeFile(
+      k.modulePath('nuser'),
+      build({
+        name: 'nuser',
+        imports: [{ name: 'nbase_fn', module: 'nbase' }, { name: 'printf' }],
+        behaviour: { init: [{ log: 'nuser up' }] },
+        version: '1.2.3',
+        description: 'Neutral user',
+      }),
+    );
+    k.vfs.writeFile(k.modulePath('nlate'), build({ name: 'nlate', imports: ['nbase_fn'] }));
+    k.vfs.writeFile(k.modulePath('nperm'), build({ name: 'nperm', permanent: true }));
+    k.vfs.writeFile(k.modulePath('nold'), build({ name: 'nold', dlkm: { wrapperRevision: 9 } }));
+    k.vfs.writeFile(
+      k.modulePath('ndrv'),
+      build({ name: 'ndrv', dlkm: { type: 'wsio_class', linkInfo: 'ndrv - driver' } }),
+    );
     expect(k.actions.load(k.modulePath('nbase')).result).toBe('ok');
     expect(k.actions.load(k.modulePath('nuser')).result).toBe('ok');
     expect(k.dmesg()).toContain('nuser up');
-    expect(k.run('kcmodule', ['-P', 'version,desc', 'nuser']).stdout).toBe(
-      'version 1.2.3\ndesc Neutral user\n',
+    expect(k.run('kcmodule', ['-P', 'version,desc,depend', 'nuser']).stdout).toBe(
+      'version 1.2.3\ndesc Neutral user\ndepend module nbase:0.1.0\n',
     );
     expect(k.actions.unload('nbase').result).toBe('EBUSY');
+    // a symbol of a loaded module used without declaring the module: ERELOC
+    expect(k.actions.load(k.modulePath('nlate')).result).toBe('ERELOC');
+    expect(k.actions.load(k.modulePath('nold')).result).toBe('EBADVER');
+    expect(k.actions.load(k.modulePath('ndrv')).result).toBe('ok');
+    expect(k.sys.list().find((s) => s.path.endsWith('/ndrv'))?.msinfo[0]).toMatchObject({
+      linkinfo: 'ndrv - driver',
+      type: 1,
+    });
+    // no _unload routine: never unloadable
+    expect(k.actions.load(k.modulePath('nperm')).result).toBe('ok');
+    expect(k.actions.unload('nperm').result).toBe('EBUSY');
     expect(k.buildImage({ name: 'bad/name' }).ok).toBe(false);
     expect(k.buildImage({ name: 'x', behaviour: { init: 3 } }).ok).toBe(false);
-    expect(k.buildImage({ name: 'x', exports: 'nope' }).ok).toBe(false);
   });
 
   it('refuses an unprivileged unload like kcmodule; 11i v1 reports the modstat walk’s EPERM', () => {

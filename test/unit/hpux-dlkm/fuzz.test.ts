@@ -63,6 +63,9 @@ describe('modload on damaged objects', () => {
         if (r.errno !== undefined) {
           expect(r.ret).toBe(-1);
           expect(state(k)).toBe(before);
+        } else if (k.core.modules.get('fz')?.extra.permanent === true) {
+          // a damaged mw_unload pointer can read as NULL: a module that can never be unloaded
+          expect(k.sys.moduload(Number(r.ret)).errno).toBe('EBUSY');
         } else {
           expect(k.sys.moduload(Number(r.ret)).ret).toBe(0);
           expect(state(k)).toBe(before);

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ELFDATA2MSB, EM_IA_64, ET_REL } from '../../../src/abi/elf.js';
 import { ElfFile } from '../../../src/elf/elf-file.js';
 import { SymbolTable } from '../../../src/elf/symbols.js';
-import { writeDlkmObject } from '../../../src/personalities/hpux-dlkm/dlkm-object-writer.js';
 import { parseModMeta } from '../../../src/personalities/hpux-dlkm/modmeta.js';
+import { buildDlkmObject } from './support/dlkm-object.js';
 
 const SPEC = {
   name: 'foo',
@@ -24,7 +24,7 @@ const SPEC = {
 
 describe('DLKM object writer', () => {
   it('writes an ELF64 MSB IA-64 relocatable object the reader parses', () => {
-    const elf = ElfFile.parse(writeDlkmObject(SPEC));
+    const elf = ElfFile.parse(buildDlkmObject(SPEC));
     if (!elf.ok) throw new Error(elf.error.message);
     const h = elf.value.header;
     expect([h.dataEncoding, h.type, h.machine, h.is64]).toEqual([ELFDATA2MSB, ET_REL, EM_IA_64, true]);
@@ -58,7 +58,7 @@ describe('DLKM object writer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlkm-'));
     try {
       const file = join(dir, 'foo');
-      writeFileSync(file, writeDlkmObject(SPEC));
+      writeFileSync(file, buildDlkmObject(SPEC));
       const relocs = execFileSync('readelf', ['-rW', file], { encoding: 'utf8' });
       const rows = relocs
         .split('\n')

@@ -39,6 +39,7 @@ export const modCallLoad = step<DlkmLoadInfo>('modCallLoad', (ctx, undo) => {
       bss: `0x${(ctx.bss?.address ?? 0n).toString(16)}`,
       bssSize: ctx.layout!.bssSize,
       rev: ctx.rev!,
+      permanent: ctx.permanent === true,
       type: ctx.meta!.type ?? '',
       version: ctx.meta!.version ?? '0.1.0',
       cause: ctx.cause,

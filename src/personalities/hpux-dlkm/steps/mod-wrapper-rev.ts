@@ -58,7 +58,8 @@ export function wrapperLinkInfo(memory: AddressSpace, wrapper: bigint): string[]
 
 /**
  * `mw_rev` must be `MODREV` (10); checked after relocation, as the lineage does. The `modlink` strings are
- * collected for `modstat`; a wrapper without any falls back to the metadata's description.
+ * collected for `modstat`; a wrapper without any falls back to the metadata's description. A NULL `mw_unload`
+ * marks a module without an unload routine: it can never be unloaded (`moduload` answers EBUSY).
  * @see hpux-dlkm.md §3.2 row 16, §8.2 ("The modwrapper revision numbers will be used to maintain
  * backward/forward compatibility of DLKM modules")
  */
@@ -72,6 +73,7 @@ export const modWrapperRev = step<DlkmLoadInfo>('modWrapperRev', (ctx) => {
     return err('EBADVER', `${ctx.name}: module wrapper revision ${rev}, expected ${MODREV}`);
   ctx.wrapperAddress = wrapper;
   ctx.rev = rev;
+  ctx.permanent = readU64(memory, wrapper + BigInt(MODWRAPPER.mw_unload)) === 0n;
   const infos = wrapperLinkInfo(memory, wrapper);
   if (infos.length === 0) infos.push(ctx.meta!.desc ?? ctx.name!);
   ctx.msinfo = infos.map((linkinfo) => ({ linkinfo, type: 0, p0: [0, 0], p1: [0, 0] }));
