@@ -12,7 +12,7 @@ import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { TOKENS } from '../../core/tokens.js';
 import { buildDlkmObject } from '../../elf/builder/dlkm-object-builder.js';
-import type { ModuleSpec } from '../../elf/builder/module-spec.js';
+import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { type DlkmCallContext, SYSCTL_HPUX_PROFILING } from './dlkm-call-context.js';
 import { type DlkmConfig, readDlkmConfig } from './dlkm-config.js';
@@ -123,13 +123,14 @@ export class HpuxDlkmPersonality implements Personality {
   }
 
   /**
-   * The DLKM object of a neutral module spec, written by the shared builder (`buildDlkmObject`: ELF64 MSB,
-   * IA-64, wrapper, `.modmeta`, behaviour), which validates the spec and throws `ModuleSpecError` for one it
-   * cannot build. See docs/personalities/hpux-dlkm.md for the fields a DLKM object uses.
+   * The DLKM object of a neutral module spec (JSON, as scenarios give it), written by the shared builder
+   * (`buildDlkmObject`: ELF64 MSB, IA-64, wrapper, `.modmeta`, behaviour). Throws for a spec it cannot build.
+   * See docs/personalities/hpux-dlkm.md for the fields a DLKM object uses.
    */
   buildImage(spec: NeutralModuleSpec): Uint8Array {
-    // The neutral spec is JSON as scenarios give it; the builder checks every field at run time.
-    return buildDlkmObject(spec as unknown as ModuleSpec);
+    const s = moduleSpecFromJson(spec);
+    if (!s.ok) throw new TypeError(`module spec ${spec.name}: ${s.error}`);
+    return buildDlkmObject(s.value);
   }
 
   /** @inheritDoc — the release's default module directory (`/stand/dlkm/mod.d` in 11i v1, `/usr/conf/mod` later). */
