@@ -7,6 +7,7 @@
 import type { ErrnoName } from '../../../abi/errno.js';
 import type { KernelCore } from '../../../core/kernel-core.js';
 import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
+import type { LinuxV26UserlandContext } from '../userland-context.js';
 import { depmod } from './depmod.js';
 import { insmodDetailed } from './insmod.js';
 import type { KmodDecompressor } from './kmod-file.js';
@@ -16,7 +17,7 @@ import { lsmod } from './lsmod.js';
 import { modinfo } from './modinfo.js';
 import { modprobe } from './modprobe.js';
 import { rmmodDetailed } from './rmmod.js';
-import { syscallKernel } from './syscall-kernel.js';
+import { type ModuleSyscallFacade, syscallKernel } from './syscall-kernel.js';
 import { VfsKmodFs } from './vfs-fs.js';
 
 export { type DepmodRunResult, depmodRun } from './depmod.js';
@@ -27,22 +28,24 @@ export type { KmodKernel } from './kmod-kernel.js';
 export type { KmodEnv, KmodKernelEnv } from './kmod-tool.js';
 
 /**
- * What the userland needs from a booted linux-v26 kernel: its core services (VFS, user memory, syscall table)
- * and `uname -r`. The personality's `LinuxV26UserlandContext` satisfies it.
+ * What the userland needs from a booted linux-v26 kernel: its core services (VFS, user memory, syscall table),
+ * `uname -r`, and optionally the typed facade and a decompressor. {@link LinuxV26UserlandContext} satisfies it.
  */
 export interface LinuxV26UserlandHost {
   /** The kernel's core services. */
   readonly core: KernelCore;
   /** `uname -r` (the `release` config key). */
   readonly release: string;
+  /** The typed syscall facade (`k.sys`); without it the tools call the table directly. */
+  readonly sys?: ModuleSyscallFacade;
   /** Decompressor for `.ko.xz` / `.ko.zst` files (kmod 30 decompresses in user space). */
   readonly decompress?: KmodDecompressor;
 }
 
-/** The tools' environment over a simulated kernel: its VFS as the files, its syscall table as the kernel. */
+/** The tools' environment over a simulated kernel: its VFS as the files, its syscalls as the kernel. */
 export function linuxV26KmodEnv(
-  ctx: LinuxV26UserlandHost,
-  kernel: KmodKernel = syscallKernel(ctx.core),
+  ctx: LinuxV26UserlandContext | LinuxV26UserlandHost,
+  kernel: KmodKernel = syscallKernel(ctx.core, ctx.sys),
 ): KmodKernelEnv {
   return {
     fs: new VfsKmodFs(ctx.core.vfs),
@@ -53,7 +56,9 @@ export function linuxV26KmodEnv(
 }
 
 /** kmod's tools as the personality's `tools` record (each run reads and writes the simulated VFS). */
-export function createLinuxV26Tools(ctx: LinuxV26UserlandHost): Record<string, Tool> {
+export function createLinuxV26Tools(
+  ctx: LinuxV26UserlandContext | LinuxV26UserlandHost,
+): Record<string, Tool> {
   const env = (): KmodKernelEnv => linuxV26KmodEnv(ctx);
   return {
     insmod: { summary: 'insert a module file (kmod 30)', run: (argv) => insmodDetailed(argv, env()).result },
@@ -77,9 +82,9 @@ export function createLinuxV26Tools(ctx: LinuxV26UserlandHost): Record<string, T
  * the kernel takes a reference for each open file), `list` is `lsmod`. The result is `ok`, or the errno that
  * made the tool fail (the kernel's, or the file's or rmmod's own check when no call was made).
  */
-export function createLinuxV26Actions(ctx: LinuxV26UserlandHost): NeutralActions {
+export function createLinuxV26Actions(ctx: LinuxV26UserlandContext | LinuxV26UserlandHost): NeutralActions {
   const table = ctx.core.syscalls;
-  const kernel = syscallKernel(ctx.core);
+  const kernel = syscallKernel(ctx.core, ctx.sys);
   const fds = new Map<string, number[]>();
   const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
     result,

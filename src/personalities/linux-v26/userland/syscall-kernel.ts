@@ -10,7 +10,7 @@
 import type { ErrnoName } from '../../../abi/errno.js';
 import type { KernelCore } from '../../../core/kernel-core.js';
 import { fail, OK_VOID, ok, type Result } from '../../../core/result.js';
-import type { SyscallArg, SyscallArgs } from '../../../core/syscall-table.js';
+import type { SyscallArg, SyscallArgs, SyscallReturn } from '../../../core/syscall-table.js';
 import type { KmodKernel } from './kmod-kernel.js';
 
 /** `O_RDONLY | O_CLOEXEC` (x86). Source: include/uapi/asm-generic/fcntl.h. */
@@ -36,8 +36,36 @@ function call(core: KernelCore, name: string, values: readonly SyscallArg[]): Re
   return ok(Number(r.ret));
 }
 
-/** The kernel side of kmod's tools, for a booted simulated kernel. */
-export function syscallKernel(core: KernelCore): KmodKernel {
+/** The module calls of the personality's typed facade (`k.sys`), which maps images and strings itself. */
+export interface ModuleSyscallFacade {
+  /** `init_module(umod, len, uargs)`. */
+  init_module(image: Uint8Array, len?: number, params?: string): SyscallReturn;
+  /** `finit_module(fd, uargs, flags)`. */
+  finit_module(fd: number, params?: string, flags?: number): SyscallReturn;
+  /** `delete_module(name_user, flags)`. */
+  delete_module(name: string, flags?: number): SyscallReturn;
+}
+
+const result = (r: SyscallReturn): Result<void, ErrnoName> =>
+  r.errno === undefined ? OK_VOID : fail(r.errno);
+
+/**
+ * The kernel side of kmod's tools, for a booted simulated kernel: module calls through the typed facade when
+ * given (it maps the arguments into user memory and calls the table), else straight through the table.
+ */
+export function syscallKernel(core: KernelCore, sys?: ModuleSyscallFacade): KmodKernel {
+  const table = tableKernel(core);
+  if (sys === undefined) return table;
+  return {
+    open: table.open,
+    close: table.close,
+    finitModule: (fd, args, flags) => result(sys.finit_module(fd, args, flags)),
+    initModule: (image, args) => result(sys.init_module(image, image.length, args)),
+    deleteModule: (name, flags) => result(sys.delete_module(name, flags)),
+  };
+}
+
+function tableKernel(core: KernelCore): KmodKernel {
   const user = core.user;
   return {
     open(path: string): Result<number, ErrnoName> {
