@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildModule } from '../../src/elf/builder/index.js';
 import { depmodHost, modinfoHost } from '../../src/personalities/linux-v26/userland/host.js';
 import { HostKmodFs } from '../../src/personalities/linux-v26/userland/host-fs.js';
 import { modprobe } from '../../src/personalities/linux-v26/userland/modprobe.js';
+import { arbModuleSpec } from '../support/arb-module-spec.js';
 import { miniElf, miniModule, modinfoSection } from '../unit/linux-v26/userland/support/mini-elf.js';
 
 function have(tool: string): boolean {
@@ -368,3 +370,75 @@ describe.skipIf(!have('modinfo') || !have('depmod'))('mutated images: same outpu
     );
   });
 });
+
+describe.skipIf(!have('modinfo') || !have('depmod'))(
+  "the project's builder output: same output as kmod 30",
+  () => {
+    const target = { format: 'ko' } as const;
+
+    it('modinfo of built modules (every field, -p, -0)', () => {
+      let n = 0;
+      fc.assert(
+        fc.property(arbModuleSpec({ target }), (spec) => {
+          const path = put(join(work, 'built', `${n++}-${spec.name}.ko`), buildModule(target, spec));
+          for (const opts of [[], ['-p'], ['-0']])
+            expect(modinfoHost([...opts, path])).toEqual(run('modinfo', [...opts, path]));
+        }),
+        { numRuns: 40, seed: 20240603 },
+      );
+    });
+
+    it('depmod -a -e over trees of built modules: same files and warnings', () => {
+      let n = 0;
+      let deps = 0;
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(arbModuleSpec({ target }), { minLength: 3, maxLength: 8, selector: (s) => s.name }),
+          (specs) => {
+            const root = join(work, 'builtd', `r${n++}`);
+            const dir = join(root, 'lib/modules/1.0');
+            // Chain them: each module also imports the first export of every earlier one.
+            const exportName = (e: string | { readonly name: string }) =>
+              typeof e === 'string' ? e : e.name;
+            specs.forEach((spec, i) => {
+              const own = new Set([
+                ...(spec.imports ?? []).map(exportName),
+                ...(spec.exports ?? []).map(exportName),
+                ...(spec.params ?? []).map((p) => p.name),
+              ]);
+              const extra = specs
+                .slice(0, i)
+                .map((s) => s.exports?.[0])
+                .filter((e) => e !== undefined)
+                .map(exportName)
+                .filter((e) => !own.has(e));
+              const chained = { ...spec, imports: [...(spec.imports ?? []), ...new Set(extra)] };
+              put(join(dir, `kernel/d${i % 3}/${spec.name}.ko`), buildModule(target, chained));
+            });
+            const files = [
+              'modules.dep',
+              'modules.dep.bin',
+              'modules.alias',
+              'modules.alias.bin',
+              'modules.symbols',
+              'modules.symbols.bin',
+              'modules.softdep',
+              'modules.devname',
+            ];
+            const argv = ['-b', root, '-a', '-e', '-F', '/dev/null', '1.0'];
+            const theirs = run('depmod', argv);
+            const theirFiles = files.map((f) => readFileSync(join(dir, f)).toString('base64'));
+            for (const f of files) rmSync(join(dir, f));
+            const ours = depmodHost(argv);
+            expect({ exitCode: ours.exitCode, stdout: ours.stdout, stderr: ours.stderr }).toEqual(theirs);
+            expect(files.map((f) => readFileSync(join(dir, f)).toString('base64'))).toEqual(theirFiles);
+            deps += (readFileSync(join(dir, 'modules.dep'), 'utf8').match(/\.ko /g) ?? []).length;
+          },
+        ),
+        { numRuns: 20, seed: 20240604 },
+      );
+      // The chaining did produce dependencies to compare.
+      expect(deps).toBeGreaterThan(10);
+    });
+  },
+);
