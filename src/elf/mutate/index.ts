@@ -1,0 +1,24 @@
+/**
+ * Deterministic mutators of ELF images for fuzzing (the fast-check arbitraries over them live in the tests).
+ * @module
+ */
+export {
+  describeImage,
+  type EntryTable,
+  type FieldLocation,
+  HEADER_FIELDS,
+  type HeaderField,
+  headerFieldLocation,
+  type ImageLayout,
+  RELOCATION_FIELDS,
+  type RelocationField,
+  relocationFieldLocation,
+  SECTION_FIELDS,
+  type SectionField,
+  SYMBOL_FIELDS,
+  type SymbolField,
+  sectionFieldLocation,
+  symbolFieldLocation,
+} from './image-layout.js';
+export { applyMutation, applyMutations, type ImageMutation, mutationTarget } from './image-mutation.js';
+export { interestingValues, mutateImage, randomMutationFor, seededRandom } from './random-mutation.js';
