@@ -4,6 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildDlkmObject as buildSharedDlkm } from '../../../src/elf/builder/dlkm-object-builder.js';
+import { arbMutatedImage } from '../../support/arb-mutations.js';
 import { buildDlkmObject } from './support/dlkm-object.js';
 import { hpux } from './support/kernel.js';
 
@@ -72,6 +74,35 @@ describe('modload on damaged objects', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('modload on structure-aware mutations of a shared-builder object', () => {
+  const base = buildSharedDlkm({
+    name: 'fz',
+    exports: ['fz_entry'],
+    imports: ['printf', { name: 'kmalloc', kind: 'data' }],
+    sizes: { bss: 64 },
+    behaviour: { init: [{ log: 'fz loaded' }] },
+  });
+
+  it('never throws and never leaves a partial load behind', () => {
+    fc.assert(
+      fc.property(arbMutatedImage(base, { maxMutations: 4 }), ({ image }) => {
+        const k = hpux({ registeredModules: ['fz'] });
+        k.vfs.writeFile('/usr/conf/mod/fz', image);
+        const before = state(k);
+        const r = k.sys.modload('fz');
+        if (r.errno !== undefined) {
+          expect(r.ret).toBe(-1);
+          expect(state(k)).toBe(before);
+        } else if (k.core.modules.get('fz')?.extra.permanent !== true) {
+          expect(k.sys.moduload(Number(r.ret)).ret).toBe(0);
+          expect(state(k)).toBe(before);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
