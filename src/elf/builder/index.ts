@@ -17,7 +17,13 @@ export {
   type ReturnActionSpec,
   serializeBehaviour,
 } from './behaviour-spec.js';
-export { type BuildTarget, buildModule } from './build-target.js';
+export {
+  type BuildTarget,
+  buildModule,
+  type DlkmTarget,
+  type I386Target,
+  type KoTarget,
+} from './build-target.js';
 export { canonicalModuleSpec, impliedImports } from './canonical-module-spec.js';
 export {
   buildDlkmObject,
@@ -83,6 +89,12 @@ export {
   type LegacyEra,
   type ModuleFormat,
   ModuleSpecError,
+  type ResolvedExport,
+  type ResolvedImport,
+  type ResolvedParam,
+  type ResolvedSpec,
+  type ResolvedValue,
+  type ResolveTarget,
   resolveModuleSpec,
 } from './resolve-module-spec.js';
 export { crc32, defaultSymbolCrc, symbolCrc } from './symbol-crc.js';

@@ -16,6 +16,7 @@ import {
   type ParamSpec,
   type ParamType,
   type ParamValue,
+  type SizesSpec,
   symbolName,
 } from './module-spec.js';
 import { symbolCrc } from './symbol-crc.js';
@@ -105,8 +106,8 @@ export interface ResolvedSpec {
   readonly vermagic: string | undefined;
   /** CRC of a symbol. */
   readonly crc: (symbol: string) => number;
-  /** Minimum sizes. */
-  readonly sizes: { readonly text: number; readonly data: number; readonly bss: number };
+  /** Minimum sizes (0 where the spec gave none). */
+  readonly sizes: Required<SizesSpec>;
   /** intree. */
   readonly intree: boolean;
   /** Extra modinfo strings. */

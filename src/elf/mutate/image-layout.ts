@@ -75,6 +75,12 @@ export interface EntryTable {
   readonly entsize: number;
 }
 
+/** A relocation section's entries. */
+export interface RelocationTable extends EntryTable {
+  /** `SHT_RELA` (entries carry an addend) rather than `SHT_REL`. */
+  readonly rela: boolean;
+}
+
 /** The structures of an image. */
 export interface ImageLayout {
   /** Input length. */
@@ -92,7 +98,7 @@ export interface ImageLayout {
   /** The symbol table, if any. */
   readonly symtab: EntryTable | undefined;
   /** The REL/RELA sections. */
-  readonly relocations: readonly (EntryTable & { readonly rela: boolean })[];
+  readonly relocations: readonly RelocationTable[];
 }
 
 const H64: Record<HeaderField, FieldLocation> = {

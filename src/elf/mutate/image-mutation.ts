@@ -19,26 +19,80 @@ import {
   symbolFieldLocation,
 } from './image-layout.js';
 
-/** One mutation. Values are truncated to the field's width. */
+/** Keeps only the first `length` bytes. */
+export interface TruncateMutation {
+  /** Kind tag. */
+  readonly kind: 'truncate';
+  /** Bytes kept. */
+  readonly length: number;
+}
+
+/** XORs one byte. */
+export interface FlipMutation {
+  /** Kind tag. */
+  readonly kind: 'flip';
+  /** File offset. */
+  readonly offset: number;
+  /** Bits to flip (1–255). */
+  readonly xor: number;
+}
+
+/** Sets an ELF header field. */
+export interface HeaderMutation {
+  /** Kind tag. */
+  readonly kind: 'header';
+  /** The field. */
+  readonly field: HeaderField;
+  /** New value (truncated to the field's width). */
+  readonly value: bigint;
+}
+
+/** Sets a field of one section header. */
+export interface SectionMutation {
+  /** Kind tag. */
+  readonly kind: 'section';
+  /** Section index. */
+  readonly index: number;
+  /** The field. */
+  readonly field: SectionField;
+  /** New value (truncated to the field's width). */
+  readonly value: bigint;
+}
+
+/** Sets a field of one entry of the symbol table. */
+export interface SymbolMutation {
+  /** Kind tag. */
+  readonly kind: 'symbol';
+  /** Symbol index. */
+  readonly index: number;
+  /** The field. */
+  readonly field: SymbolField;
+  /** New value (truncated to the field's width). */
+  readonly value: bigint;
+}
+
+/** Sets a field of one entry of a relocation section. */
+export interface RelocationMutation {
+  /** Kind tag. */
+  readonly kind: 'relocation';
+  /** Which relocation section (position among the file's REL/RELA sections). */
+  readonly table: number;
+  /** Entry index. */
+  readonly index: number;
+  /** The field. */
+  readonly field: RelocationField;
+  /** New value (truncated to the field's width). */
+  readonly value: bigint;
+}
+
+/** One mutation: a plain value that can be printed and replayed. */
 export type ImageMutation =
-  /** Keep only the first `length` bytes. */
-  | { readonly kind: 'truncate'; readonly length: number }
-  /** XOR one byte with `xor`. */
-  | { readonly kind: 'flip'; readonly offset: number; readonly xor: number }
-  /** Set an ELF header field. */
-  | { readonly kind: 'header'; readonly field: HeaderField; readonly value: bigint }
-  /** Set a field of section header `index`. */
-  | { readonly kind: 'section'; readonly index: number; readonly field: SectionField; readonly value: bigint }
-  /** Set a field of symbol `index` of the symbol table. */
-  | { readonly kind: 'symbol'; readonly index: number; readonly field: SymbolField; readonly value: bigint }
-  /** Set a field of entry `index` of the `table`-th relocation section. */
-  | {
-      readonly kind: 'relocation';
-      readonly table: number;
-      readonly index: number;
-      readonly field: RelocationField;
-      readonly value: bigint;
-    };
+  | TruncateMutation
+  | FlipMutation
+  | HeaderMutation
+  | SectionMutation
+  | SymbolMutation
+  | RelocationMutation;
 
 function write(out: Uint8Array, loc: FieldLocation, value: bigint, le: boolean): void {
   if (loc.offset < 0 || loc.offset + loc.width > out.length) return;

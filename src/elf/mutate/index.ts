@@ -12,6 +12,7 @@ export {
   type ImageLayout,
   RELOCATION_FIELDS,
   type RelocationField,
+  type RelocationTable,
   relocationFieldLocation,
   SECTION_FIELDS,
   type SectionField,
@@ -20,5 +21,22 @@ export {
   sectionFieldLocation,
   symbolFieldLocation,
 } from './image-layout.js';
-export { applyMutation, applyMutations, type ImageMutation, mutationTarget } from './image-mutation.js';
-export { interestingValues, mutateImage, randomMutationFor, seededRandom } from './random-mutation.js';
+export {
+  applyMutation,
+  applyMutations,
+  type FlipMutation,
+  type HeaderMutation,
+  type ImageMutation,
+  mutationTarget,
+  type RelocationMutation,
+  type SectionMutation,
+  type SymbolMutation,
+  type TruncateMutation,
+} from './image-mutation.js';
+export {
+  interestingValues,
+  type MutatedImage,
+  mutateImage,
+  randomMutationFor,
+  seededRandom,
+} from './random-mutation.js';

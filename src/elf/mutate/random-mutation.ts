@@ -92,12 +92,16 @@ export function randomMutationFor(layout: ImageLayout, rnd: () => number): Image
   return pick(rnd, choices)();
 }
 
+/** A mutated image and the mutations that made it. */
+export interface MutatedImage {
+  /** The mutated copy. */
+  readonly image: Uint8Array;
+  /** The mutations, in the order applied. */
+  readonly mutations: readonly ImageMutation[];
+}
+
 /** `count` seeded mutations of `image` and the mutated copy. */
-export function mutateImage(
-  image: Uint8Array,
-  seed: number,
-  count = 1,
-): { readonly image: Uint8Array; readonly mutations: readonly ImageMutation[] } {
+export function mutateImage(image: Uint8Array, seed: number, count = 1): MutatedImage {
   const layout = describeImage(image);
   const rnd = seededRandom(seed);
   const mutations: ImageMutation[] = [];
