@@ -277,10 +277,10 @@ export function buildI386Object(spec: ModuleSpec, options: I386ObjectOptions): U
   }
   const dataBytes = data.toBytes();
   for (const { at, p } of initialised) if (p.type !== 'charp') writeParamValues(dataBytes, at, p, 4, le);
-  dataSec.data =
-    dataBytes.length < s.sizes.data
-      ? Uint8Array.from([...dataBytes, ...new Uint8Array(s.sizes.data - dataBytes.length)])
-      : dataBytes;
+  if (dataBytes.length < s.sizes.data) {
+    dataSec.data = new Uint8Array(s.sizes.data);
+    dataSec.data.set(dataBytes);
+  } else dataSec.data = dataBytes;
   bssSec.nobitsSize = Math.max(bss, s.sizes.bss);
   if (rodataSec !== undefined) rodataSec.data = rodata.toBytes();
 

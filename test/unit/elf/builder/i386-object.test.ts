@@ -181,6 +181,21 @@ describe.skipIf(!READELF)('buildI386Object for 2.0 and 1.x', () => {
     expect(re.parsed.symbols.map((s) => s.name)).not.toContain('Using_Versions');
   });
 
+  it('pads code, data and bss up to the requested sizes', () => {
+    const img = buildI386Object(
+      { ...spec, sizes: { text: 4096, data: 1 << 20, bss: 1 << 24 } },
+      { era: '2.0' },
+    );
+    const f = ElfFile.parse(img);
+    if (!f.ok) throw new Error(f.error.message);
+    expect(['.text', '.data', '.bss'].map((n) => f.value.sectionByName(n)?.size)).toEqual([
+      4096,
+      1 << 20,
+      1 << 24,
+    ]);
+    expect(Buffer.from(sectionBytes(img, '.data')).toString('latin1').startsWith('2.0.36\0')).toBe(true);
+  });
+
   it('refuses what 1.x/2.0 insmod could not set: strings, pointers, arrays', () => {
     for (const p of [
       { name: 'p', type: 'charp' as const },
