@@ -1,16 +1,42 @@
-import { ContainerModule, injectable, injectFromBase } from 'inversify';
+import { ContainerModule } from 'inversify';
+import type { KernelConfig } from '../../core/kernel-config.js';
 import { TOKENS } from '../../core/tokens.js';
 import type { PersonalityDefinition } from '../personality.js';
-import { UnimplementedPersonality } from '../unimplemented.js';
+import { MODVERSIONS, NO_MODVERSIONS } from './check-version.js';
+import { decompressSupport, NO_DECOMPRESS, NO_SIGNATURES, signatureSupport } from './features.js';
+import { type LinuxV26Config, readLinuxV26Config } from './linux-v26-config.js';
+import { linuxV26Era } from './linux-v26-era.js';
+import { LinuxV26Kernel } from './linux-v26-kernel.js';
+import { LinuxV26Personality, readCertificate } from './linux-v26-personality.js';
+import { V26_TOKENS } from './linux-v26-tokens.js';
+import { Keyring } from './signature/keyring.js';
 
-@injectable()
-@injectFromBase()
-class LinuxV26Personality extends UnimplementedPersonality {
-  readonly id = 'linux-v26' as const;
-}
-
-/** DI unit of the `linux-v26` personality. */
+/**
+ * DI unit of the `linux-v26` personality. The configuration is parsed once; each switched-off feature gets its
+ * null implementation here (no signatures, no modversions, the decompression stub).
+ */
 export const linuxV26Module = new ContainerModule(({ bind }) => {
+  bind(V26_TOKENS.Config).toDynamicValue((ctx) =>
+    readLinuxV26Config(ctx.get<KernelConfig>(TOKENS.KernelConfig)),
+  );
+  bind(V26_TOKENS.Era).toDynamicValue((ctx) =>
+    linuxV26Era(ctx.get<LinuxV26Config>(V26_TOKENS.Config).version),
+  );
+  bind(V26_TOKENS.Signatures).toDynamicValue((ctx) => {
+    const cfg = ctx.get<LinuxV26Config>(V26_TOKENS.Config);
+    if (!cfg.moduleSig) return NO_SIGNATURES;
+    const ring = new Keyring();
+    for (const c of cfg.trustedCerts) ring.addBlob(readCertificate(c));
+    return signatureSupport(ring);
+  });
+  bind(V26_TOKENS.Versions).toDynamicValue((ctx) =>
+    ctx.get<LinuxV26Config>(V26_TOKENS.Config).modversions ? MODVERSIONS : NO_MODVERSIONS,
+  );
+  bind(V26_TOKENS.Decompress).toDynamicValue((ctx) => {
+    const alg = ctx.get<LinuxV26Config>(V26_TOKENS.Config).decompress;
+    return alg === undefined ? NO_DECOMPRESS : decompressSupport(alg);
+  });
+  bind(LinuxV26Kernel).toSelf().inSingletonScope();
   bind(TOKENS.Personality).to(LinuxV26Personality).inSingletonScope();
 });
 
@@ -24,4 +50,4 @@ export const linuxV26Definition: PersonalityDefinition = {
 };
 
 /** The typed syscall facade of `linux-v26` (`kernel.sys`). */
-export type LinuxV26Sys = object;
+export type { LinuxV26Sys } from './linux-v26-sys.js';

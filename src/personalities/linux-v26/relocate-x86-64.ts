@@ -1,0 +1,149 @@
+/**
+ * x86-64 `apply_relocate_add` over module memory: RELA entries read straight from the image with a DataView,
+ * values computed as exact signed numbers (kernel addresses live in the top 2 GiB, so `S + A - P` stays far
+ * inside 2^53), written little-endian into the destination allocation. No per-entry allocation.
+ * @see arch/x86/kernel/module.c __write_relocate_add
+ * @module
+ */
+import {
+  R_X86_64_32,
+  R_X86_64_32S,
+  R_X86_64_64,
+  R_X86_64_NONE,
+  R_X86_64_PC32,
+  R_X86_64_PC64,
+  R_X86_64_PLT32,
+} from '../../abi/elf.js';
+import { err, OK_VOID, type Result } from '../../core/result.js';
+
+const TWO_32 = 4294967296;
+
+/** Where one section of the image was placed. */
+export interface PlacedSection {
+  /** Destination bytes (the allocation holding the section). */
+  readonly bytes: Uint8Array;
+  /** DataView over {@link PlacedSection.bytes}. */
+  readonly view: DataView;
+  /** Offset of the section inside the allocation. */
+  readonly offset: number;
+  /** Section size in memory. */
+  readonly size: number;
+  /** Its address (signed-number form). */
+  readonly addr: number;
+}
+
+/** Era switches of the relocator. */
+export interface X86_64RelocOptions {
+  /** Pre-5.x: PC32/PLT32 overflow check. */
+  readonly pc32OverflowCheck: boolean;
+  /** `R_X86_64_PLT32` known. */
+  readonly plt32: boolean;
+  /** `R_X86_64_PC64` known. */
+  readonly pc64: boolean;
+}
+
+/** What relocating one section did. */
+export interface RelocCount {
+  /** Entries applied (including `R_X86_64_NONE`). */
+  count: number;
+}
+
+/**
+ * Applies one `SHT_RELA` section. `rela` is the section's bytes in the image, `symValues[i]` the resolved
+ * `st_value` of symbol i, `target` where the patched section lives. Stops at the first error (ENOEXEC).
+ */
+export function applyRelocateAdd(
+  modName: string,
+  image: DataView,
+  relaOffset: number,
+  relaSize: number,
+  symValues: Float64Array,
+  target: PlacedSection,
+  opts: X86_64RelocOptions,
+  counter: RelocCount,
+): Result<void> {
+  const n = Math.floor(relaSize / 24);
+  const dst = target.view;
+  const dbytes = target.bytes;
+  for (let i = 0; i < n; i++) {
+    const e = relaOffset + i * 24;
+    const offLo = image.getUint32(e, true);
+    const offHi = image.getUint32(e + 4, true);
+    const type = image.getUint32(e + 8, true);
+    const sym = image.getUint32(e + 12, true);
+    const addLo = image.getUint32(e + 16, true);
+    const addHi = image.getInt32(e + 20, true);
+    counter.count++;
+    if (type === R_X86_64_NONE) continue;
+    if (sym >= symValues.length) return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
+    const roff = offHi * TWO_32 + offLo;
+    const addend = addHi * TWO_32 + addLo;
+    const s = symValues[sym];
+    let val = s + addend;
+    let size: number;
+    let overflow = false;
+    switch (type) {
+      case R_X86_64_64:
+        size = 8;
+        break;
+      case R_X86_64_32:
+        size = 4;
+        overflow = val < 0 || val >= TWO_32;
+        break;
+      case R_X86_64_32S:
+        size = 4;
+        overflow = val < -2147483648 || val > 2147483647;
+        break;
+      case R_X86_64_PLT32:
+        if (!opts.plt32) return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
+        size = 4;
+        val -= target.addr + roff;
+        overflow = opts.pc32OverflowCheck && (val < -2147483648 || val > 2147483647);
+        break;
+      case R_X86_64_PC32:
+        size = 4;
+        val -= target.addr + roff;
+        overflow = opts.pc32OverflowCheck && (val < -2147483648 || val > 2147483647);
+        break;
+      case R_X86_64_PC64:
+        if (!opts.pc64) return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
+        size = 8;
+        val -= target.addr + roff;
+        break;
+      default:
+        return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
+    }
+    // The kernel writes at sh_addr + r_offset without a bound; here a target outside the section is a fault.
+    if (roff + size > target.size || !Number.isSafeInteger(roff)) {
+      return err('ENOEXEC', `${modName}: relocation offset 0x${roff.toString(16)} outside its section`);
+    }
+    const loc = target.offset + roff;
+    let nonzero = false;
+    for (let b = 0; b < size; b++) if (dbytes[loc + b] !== 0) nonzero = true;
+    if (nonzero) {
+      return err(
+        'ENOEXEC',
+        `x86/modules: Invalid relocation target, existing value is nonzero for type ${type}, loc ${hexLoc(target.addr + roff)}, val ${hexVal(val)}`,
+      );
+    }
+    if (overflow) {
+      return err(
+        'ENOEXEC',
+        `${modName}: overflow in relocation type ${type} val ${hexVal(val)}\n${modName}: \`${modName}' likely not compiled with -mcmodel=kernel`,
+      );
+    }
+    const lo = val >>> 0;
+    dst.setUint32(loc, lo, true);
+    if (size === 8) dst.setUint32(loc + 4, Math.floor(val / TWO_32) >>> 0, true);
+  }
+  return OK_VOID;
+}
+
+function hexVal(v: number): string {
+  const b = BigInt(Math.trunc(v));
+  return BigInt.asUintN(64, b).toString(16);
+}
+
+function hexLoc(v: number): string {
+  return `000000000${hexVal(v)}`.slice(-16);
+}

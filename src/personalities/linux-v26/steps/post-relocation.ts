@@ -1,0 +1,160 @@
+/**
+ * `post_relocation` (and the reads of `find_module_sections` that need relocated memory): the exported symbols
+ * from `__ksymtab*` (`struct kernel_symbol`, PREL32 or absolute), their CRCs from `__kcrctab*`, the parameters
+ * from `__param` (`struct kernel_param`, its `ops` recognised by address), and `struct module`'s `init`/`exit`.
+ * Everything is read from the module's own relocated memory, as the kernel reads it.
+ * @see kernel/module/main.c post_relocation, find_module_sections; kernel/params.c; include/linux/moduleparam.h
+ * @module
+ */
+import { STRUCT_MODULE_EXIT_OFFSET, STRUCT_MODULE_INIT_OFFSET } from '../../../abi/linux/v26.js';
+import { step } from '../../../core/pipeline.js';
+import { OK_VOID } from '../../../core/result.js';
+import type { LoadInfo } from '../load-info.js';
+import { hexAddr, type ParamDef } from '../loaded-module.js';
+import type { ParamMemory } from '../params/param-ops.js';
+import { findSec } from './elf-validity-cache-copy.js';
+
+const TWO_32 = 4294967296;
+
+function ptr(mem: ParamMemory, addr: number): number | undefined {
+  const m = mem.at(addr, 8);
+  if (m === undefined) return undefined;
+  return m.view.getInt32(m.off + 4, true) * TWO_32 + m.view.getUint32(m.off, true);
+}
+
+function u32(mem: ParamMemory, addr: number): number | undefined {
+  const m = mem.at(addr, 4);
+  return m === undefined ? undefined : m.view.getUint32(m.off, true);
+}
+
+function s32(mem: ParamMemory, addr: number): number | undefined {
+  const m = mem.at(addr, 4);
+  return m === undefined ? undefined : m.view.getInt32(m.off, true);
+}
+
+function cstr(mem: ParamMemory, addr: number | undefined): string | undefined {
+  if (addr === undefined || addr === 0) return undefined;
+  const first = mem.at(addr, 1);
+  if (first === undefined) return undefined;
+  const { bytes, off } = first;
+  let end = off;
+  const limit = Math.min(bytes.length, off + 1024);
+  while (end < limit && bytes[end] !== 0) end++;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + off, end - off).toString('latin1');
+}
+
+/** Runs the reads. */
+export function runPostRelocation(info: LoadInfo): void {
+  const k = info.k;
+  const mod = info.mod;
+  if (mod === undefined) return;
+  const secs = info.sechdrs ?? [];
+  const alloc = info.alloc as Uint8Array;
+  const placed = info.placed ?? [];
+  const mem = k.paramMemory(mod);
+  const x = mod.extra;
+  // Exports.
+  const layout = k.era.ksymtab;
+  const entry = layout === 'prel32-ns' ? 12 : layout === 'prel32' ? 8 : 16;
+  for (const [suffix, gpl] of [
+    ['', false],
+    ['_gpl', true],
+  ] as const) {
+    const ti = findSec(secs, alloc, `__ksymtab${suffix}`);
+    const tab = placed[ti];
+    if (ti === 0 || tab === undefined) continue;
+    const ci = findSec(secs, alloc, `__kcrctab${suffix}`);
+    const crcs = ci === 0 ? undefined : placed[ci];
+    const count = Math.floor(tab.size / entry);
+    const crcWidth = crcs !== undefined && crcs.size >= count * 8 && layout === 'absolute' ? 8 : 4;
+    for (let j = 0; j < count; j++) {
+      const at = tab.addr + j * entry;
+      let addr: number | undefined;
+      let nameAddr: number | undefined;
+      let nsAddr: number | undefined;
+      if (layout === 'absolute') {
+        addr = ptr(mem, at);
+        nameAddr = ptr(mem, at + 8);
+      } else {
+        const v = s32(mem, at);
+        const nm = s32(mem, at + 4);
+        addr = v === undefined ? undefined : at + v;
+        nameAddr = nm === undefined ? undefined : at + 4 + nm;
+        if (layout === 'prel32-ns') {
+          const ns = s32(mem, at + 8);
+          nsAddr = ns === undefined || ns === 0 ? undefined : at + 8 + ns;
+        }
+      }
+      const name = cstr(mem, nameAddr);
+      if (name === undefined || addr === undefined) continue;
+      const ns = cstr(mem, nsAddr);
+      const crc = crcs === undefined ? undefined : u32(mem, crcs.addr + j * crcWidth);
+      info.exports.push({ name, addr, gpl, ns: ns === '' ? undefined : ns, crc });
+    }
+  }
+  // Parameters.
+  const pi = findSec(secs, alloc, '__param');
+  const ptab = placed[pi];
+  const params: ParamDef[] = [];
+  if (pi !== 0 && ptab !== undefined) {
+    const count = Math.floor(ptab.size / 40);
+    for (let j = 0; j < count; j++) {
+      const at = ptab.addr + j * 40;
+      const name = cstr(mem, ptr(mem, at));
+      if (name === undefined) continue;
+      const opsAddr = ptr(mem, at + 16) ?? 0;
+      const permM = mem.at(at + 24, 4);
+      const perm = permM === undefined ? 0 : permM.view.getUint16(permM.off, true);
+      const flags = permM === undefined ? 0 : permM.view.getUint8(permM.off + 3);
+      const arg = ptr(mem, at + 32) ?? 0;
+      const ops = k.paramOpsAt(opsAddr);
+      if (ops === 'param_array_ops') {
+        const max = u32(mem, arg) ?? 0;
+        const elemsize = u32(mem, arg + 4) ?? 0;
+        const numAddr = ptr(mem, arg + 8) ?? 0;
+        const elemOps = k.paramOpsAt(ptr(mem, arg + 16) ?? 0);
+        const elem = ptr(mem, arg + 24) ?? 0;
+        params.push({
+          name,
+          type: elemOps?.slice('param_ops_'.length) ?? 'custom',
+          array: { max, elemsize, numAddr },
+          perm,
+          flags,
+          addr: elem,
+        });
+      } else if (ops === 'param_ops_string') {
+        params.push({
+          name,
+          type: 'string',
+          maxlen: u32(mem, arg) ?? 0,
+          perm,
+          flags,
+          addr: ptr(mem, arg + 8) ?? 0,
+        });
+      } else {
+        params.push({ name, type: ops?.slice('param_ops_'.length) ?? 'custom', perm, flags, addr: arg });
+      }
+    }
+  }
+  info.params = params;
+  x.params = params;
+  // struct module: init and exit.
+  const ms = placed[info.index.mod];
+  if (ms !== undefined) {
+    x.hasInit = (ptr(mem, ms.addr + STRUCT_MODULE_INIT_OFFSET) ?? 0) !== 0;
+    x.hasExit = (ptr(mem, ms.addr + STRUCT_MODULE_EXIT_OFFSET) ?? 0) !== 0;
+  }
+  const sections: [string, string][] = [];
+  for (let i = 1; i < secs.length; i++) {
+    const p = placed[i];
+    if (p !== undefined && secs[i].size > 0 && info.placement?.[i]?.region === 'core')
+      sections.push([secs[i].name, hexAddr(p.addr)]);
+  }
+  x.sections = sections;
+}
+
+/** The pipeline step (cannot fail for x86-64). */
+export const postRelocation = step<LoadInfo>('postRelocation', (info) => {
+  runPostRelocation(info);
+  return OK_VOID;
+});
