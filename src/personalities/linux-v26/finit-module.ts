@@ -36,7 +36,8 @@ function fdView(k: LinuxV26Kernel, fd: number): FdView | undefined {
   return {
     readable: f.mode.read,
     type: st.value.type,
-    size: st.value.size,
+    // A directory's i_size is its block size on the usual file systems.
+    size: st.value.type === 'dir' ? 4096 : st.value.size,
     writers: vfs.writers(fd),
     read: () => vfs.readFd(fd),
   };
