@@ -64,13 +64,14 @@ describe('userland over a simulated kernel', () => {
     const cursor = core.syscalls.cursor;
     expect(tools.insmod.run(['/root/a.ko', 'level=3'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(seen).toEqual([{ name: 'finit_module', args: 'level=3', flags: 0, target: '/root/a.ko' }]);
-    expect(core.syscalls.trace(cursor).map((r) => r.name)).toEqual(['finit_module']);
+    // The personality registers open/close: the file is opened and closed through the table too.
+    expect(core.syscalls.trace(cursor).map((r) => r.name)).toEqual(['open', 'finit_module', 'close']);
     // The user-memory regions used for the call are gone again (nothing leaks into a saved state).
     expect(core.user.isMapped(0x10000, 1)).toBe(false);
   });
 
-  it('falls back to init_module when finit_module is missing (before Linux 3.8)', () => {
-    const k = createKernel({ personality: 'linux-v26' });
+  it('falls back to init_module when finit_module answers ENOSYS (before Linux 3.8)', () => {
+    const k = createKernel({ personality: 'linux-v26', config: { kernelVersion: '3.7', release: '3.7.10' } });
     const seen: number[] = [];
     k.core.syscalls.register({
       nr: 175,
@@ -83,10 +84,17 @@ describe('userland over a simulated kernel', () => {
     });
     const image = miniModule({ modinfo: ['name=a'] });
     k.core.vfs.writeFile('/root/a.ko', image);
-    expect(createLinuxV26Tools({ core: k.core, release: '2.6.32' }).insmod.run(['/root/a.ko']).exitCode).toBe(
+    const cursor = k.core.syscalls.cursor;
+    expect(createLinuxV26Tools({ core: k.core, release: '3.7.10' }).insmod.run(['/root/a.ko']).exitCode).toBe(
       0,
     );
     expect(seen).toEqual([image.length]);
+    expect(k.core.syscalls.trace(cursor).map((r) => [r.name, r.errno])).toEqual([
+      ['open', undefined],
+      ['finit_module', 'ENOSYS'],
+      ['init_module', undefined],
+      ['close', undefined],
+    ]);
   });
 
   it('actions report the errno that made the tool fail, with the calls made', () => {
