@@ -73,7 +73,8 @@ export function pointerArg(user: UserMemory, v: SyscallArg): PointerArg {
     return { ptr: p, length: v.length, release: () => user.unmap(p) };
   }
   if (typeof v === 'string') {
-    const p = user.mapString(v);
+    // Kernel strings are bytes; a string whose characters are all below 256 is passed byte for byte.
+    const p = /^[\0-\xff]*$/.test(v) ? user.map(Buffer.from(`${v}\0`, 'latin1')) : user.mapString(v);
     return { ptr: p, length: undefined, release: () => user.unmap(p) };
   }
   if (typeof v === 'number') return { ptr: v, length: undefined, release: () => {} };

@@ -17,14 +17,16 @@ import { initModule } from './init-module.js';
 import type { LinuxV26Kernel } from './linux-v26-kernel.js';
 import { flagsArg, has, intArg, pick, pointerArg } from './syscall-args.js';
 
-function withTrace(run: (trace: PipelineTrace) => Result<number>): SyscallReturn {
+function withTrace(k: LinuxV26Kernel, run: (trace: PipelineTrace) => Result<number>): SyscallReturn {
   const trace: PipelineTrace = { steps: [], undone: [] };
   let r: Result<number>;
   try {
     r = run(trace);
   } catch (e) {
-    // A JS exception inside a syscall is a simulator bug; report it as EFAULT rather than crash the caller.
-    r = err('EFAULT', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    // A JS exception inside a syscall is a simulator bug: logged as a kernel BUG, answered with EFAULT.
+    const text = `BUG: kmodsim internal error: ${e instanceof Error ? e.message : String(e)}`;
+    k.core.log.log('crit', text);
+    r = err('EFAULT', text);
   }
   const out = toSyscallReturn('linux', r);
   return trace.steps.length > 0 ? { ...out, pipeline: trace.steps } : out;
@@ -49,7 +51,7 @@ export function registerLinuxV26Syscalls(k: LinuxV26Kernel): void {
         : pointerArg(user, '');
       try {
         const len = intArg(pick(a, 'len'), img.length ?? 0);
-        return withTrace((t) => initModule(k, img.ptr, len, args.ptr, t));
+        return withTrace(k, (t) => initModule(k, img.ptr, len, args.ptr, t));
       } finally {
         img.release();
         args.release();
@@ -76,7 +78,7 @@ export function registerLinuxV26Syscalls(k: LinuxV26Kernel): void {
         }
       }
       try {
-        return withTrace((t) => finitModule(k, fd, args.ptr, flagsArg(pick(a, 'flags')), t));
+        return withTrace(k, (t) => finitModule(k, fd, args.ptr, flagsArg(pick(a, 'flags')), t));
       } finally {
         args.release();
         if (opened) k.core.vfs.close(fd);
@@ -91,7 +93,7 @@ export function registerLinuxV26Syscalls(k: LinuxV26Kernel): void {
       if (!k.config.moduleUnload) return enosys();
       const name = pointerArg(user, pick(a, 'name_user', 'name', 'module'));
       try {
-        return withTrace(() => deleteModule(k, name.ptr, flagsArg(pick(a, 'flags')) >>> 0));
+        return withTrace(k, () => deleteModule(k, name.ptr, flagsArg(pick(a, 'flags')) >>> 0));
       } finally {
         name.release();
       }
@@ -111,7 +113,7 @@ export function registerLinuxV26Syscalls(k: LinuxV26Kernel): void {
     handler: (a: SyscallArgs) => {
       const p = pointerArg(user, pick(a, 'pathname', 'path'));
       try {
-        return withTrace(() =>
+        return withTrace(k, () =>
           openFile(k, p.ptr, flagsArg(pick(a, 'flags')), intArg(pick(a, 'mode'), 0o644)),
         );
       } finally {
@@ -123,6 +125,6 @@ export function registerLinuxV26Syscalls(k: LinuxV26Kernel): void {
     nr: X86_64_FILE_SYSCALLS.close,
     name: 'close',
     argNames: ['fd'],
-    handler: (a: SyscallArgs) => withTrace(() => closeFile(k, intArg(pick(a, 'fd'), -1))),
+    handler: (a: SyscallArgs) => withTrace(k, () => closeFile(k, intArg(pick(a, 'fd'), -1))),
   });
 }

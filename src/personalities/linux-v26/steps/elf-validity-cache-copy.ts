@@ -6,13 +6,17 @@
  * @module
  */
 import { EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_SYMTAB } from '../../../abi/elf.js';
-import { MODULE_INIT_IGNORE_MODVERSIONS, SIZEOF_ELF64_EHDR } from '../../../abi/linux/v26.js';
+import {
+  MODULE_INIT_IGNORE_MODVERSIONS,
+  MODULE_NAME_LEN,
+  SIZEOF_ELF64_EHDR,
+  STRUCT_MODULE_NAME_OFFSET,
+} from '../../../abi/linux/v26.js';
 import { step } from '../../../core/pipeline.js';
 import { err, OK_VOID, type Result } from '../../../core/result.js';
 import { ElfFile, type ElfSection } from '../../../elf/elf-file.js';
 import { readModinfo } from '../../../elf/modinfo.js';
 import { SymbolTable } from '../../../elf/symbols.js';
-import { readThisModule } from '../../../elf/this-module.js';
 import { readExtendedVersions, readVersions } from '../../../elf/versions.js';
 import type { LoadInfo } from '../load-info.js';
 
@@ -178,8 +182,11 @@ export function runElfValidityCacheCopy(info: LoadInfo): Result<void> {
   for (let i = 0; i < symtab.count; i++) {
     if (symtab.nameOffset(i) >= strSec.size) return noexec(info, 'symbol name out of bounds in string table');
   }
-  const tm = readThisModule(elf, ms);
-  info.modName = tm.ok && tm.value !== undefined ? tm.value.name : '';
+  // struct module.name is bytes: read it byte for byte (latin1), as names come back from user memory.
+  const nameAt = ms.offset + STRUCT_MODULE_NAME_OFFSET;
+  let nameEnd = nameAt;
+  while (nameEnd < nameAt + MODULE_NAME_LEN && b[nameEnd] !== 0) nameEnd++;
+  info.modName = Buffer.from(b.buffer, b.byteOffset + nameAt, nameEnd - nameAt).toString('latin1');
   info.name = infoName ?? info.modName;
   info.elf = elf;
   info.sechdrs = secs;
