@@ -511,3 +511,124 @@ describe.skipIf(debian === undefined)('Debian 6.1 modules: same output as kmod 3
     expect(theirs.stderr).toContain('needs unknown symbol');
   });
 });
+
+/** kbuild-built modules from this test's own sources: every MODULE_* tag, parameters of each type, exports. */
+const HEADERS = '/usr/src/linux-headers-6.1.0-50-amd64';
+const KBUILD_DIR = join(import.meta.dirname, '../../.cache/linux-v26-kmod');
+const KBUILD_SOURCES: Record<string, string> = {
+  'kmodsim_kx.c': `#include <linux/module.h>
+#include <linux/moduleparam.h>
+static int count = 3;
+module_param(count, int, 0644);
+MODULE_PARM_DESC(count, "How many things");
+static bool verbose;
+module_param(verbose, bool, 0444);
+static char *label = "none";
+module_param(label, charp, 0);
+MODULE_PARM_DESC(label, "A label");
+static int arr[4];
+static int arr_n;
+module_param_array(arr, int, &arr_n, 0444);
+static char name[16] = "x";
+module_param_string(name, name, sizeof(name), 0600);
+static unsigned long big = 7;
+module_param(big, ulong, 0444);
+static short sh;
+module_param(sh, short, 0444);
+MODULE_PARM_DESC(sh, "a short, described after being declared");
+int kx_plain(int v) { return v + count; }
+EXPORT_SYMBOL(kx_plain);
+int kx_gpl(int v) { return v * 2; }
+EXPORT_SYMBOL_GPL(kx_gpl);
+int kx_ns(int v) { return v - 1; }
+EXPORT_SYMBOL_NS_GPL(kx_ns, KMODSIM_NS);
+static int __init kx_init(void) { return 0; }
+static void __exit kx_exit(void) { }
+module_init(kx_init);
+module_exit(kx_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("kmodsim tests <tests@example.invalid>");
+MODULE_AUTHOR("Second Author");
+MODULE_DESCRIPTION("Exporter with every kind of parameter");
+MODULE_VERSION("1.2.3");
+MODULE_ALIAS("kmodsim-kx-alias");
+MODULE_ALIAS("char-major-240-*");
+MODULE_SOFTDEP("pre: dummy post: bonding");
+MODULE_FIRMWARE("kmodsim/kx.bin");
+`,
+  'kmodsim_ku.c': `#include <linux/module.h>
+int kx_plain(int v);
+int kx_gpl(int v);
+int kx_ns(int v);
+static int __init ku_init(void) { return kx_plain(1) + kx_gpl(2) + kx_ns(3) > 100; }
+static void __exit ku_exit(void) { }
+module_init(ku_init);
+module_exit(ku_exit);
+MODULE_LICENSE("GPL v2");
+MODULE_IMPORT_NS(KMODSIM_NS);
+MODULE_DESCRIPTION("User of kmodsim_kx");
+`,
+};
+
+function kbuild(): string[] | undefined {
+  if (
+    spawnSync('make', ['--version']).status !== 0 ||
+    spawnSync('test', ['-f', `${HEADERS}/Makefile`]).status !== 0
+  ) {
+    return undefined;
+  }
+  const names = Object.keys(KBUILD_SOURCES).map((f) => f.replace(/\.c$/, ''));
+  const kos = names.map((n) => join(KBUILD_DIR, `${n}.ko`));
+  const stamp = join(KBUILD_DIR, 'sources.stamp');
+  const want = JSON.stringify(KBUILD_SOURCES);
+  let have = '';
+  try {
+    have = readFileSync(stamp, 'utf8');
+  } catch {
+    // not built yet
+  }
+  if (have !== want) {
+    mkdirSync(KBUILD_DIR, { recursive: true });
+    for (const [f, src] of Object.entries(KBUILD_SOURCES)) writeFileSync(join(KBUILD_DIR, f), src);
+    writeFileSync(join(KBUILD_DIR, 'Makefile'), `obj-m := ${names.map((n) => `${n}.o`).join(' ')}\n`);
+    const r = spawnSync('make', ['-C', HEADERS, `M=${KBUILD_DIR}`, 'modules'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`kbuild failed:\n${r.stdout}\n${r.stderr}`);
+    writeFileSync(stamp, want);
+  }
+  return kos;
+}
+
+const kbuilt = have('modinfo') ? kbuild() : undefined;
+if (kbuilt === undefined)
+  console.warn('\n*** SKIPPED: kmod vs kbuild modules: no kernel headers or make ***\n');
+
+describe.skipIf(kbuilt === undefined)('kbuild-built modules: same output as kmod 30', () => {
+  const kos = kbuilt as string[];
+
+  it.each([[], ['-p'], ['-0'], ['-F', 'parmtype'], ['-F', 'import_ns'], ['-a']])('modinfo %s', (...o) => {
+    const theirs = run('modinfo', [...o, ...kos]);
+    expect(theirs.exitCode).toBe(0);
+    expect(modinfoHost([...o, ...kos])).toEqual(theirs);
+  });
+
+  it('the unsigned out-of-tree build has no signature lines and every tag in order', () => {
+    const out = modinfoHost([kos[0]]).stdout;
+    expect(out).not.toContain('sig_id');
+    expect(out).toContain('parm:           arr:array of int\n');
+    expect(out).toContain('softdep:        pre: dummy post: bonding\n');
+  });
+
+  it('depmod on a tree of the two: kmodsim_ku depends on kmodsim_kx, files as kmod writes them', () => {
+    const root = join(work, 'kbuild-root');
+    const dir = join(root, 'lib/modules/1.0');
+    for (const ko of kos) put(join(dir, 'extra', ko.slice(ko.lastIndexOf('/') + 1)), readFileSync(ko));
+    const argv = ['-b', root, '-a', '-e', '-E', `${HEADERS}/Module.symvers`, '1.0'];
+    const theirs = run('depmod', argv);
+    const dep = readFileSync(join(dir, 'modules.dep'), 'utf8');
+    expect(dep).toContain('extra/kmodsim_ku.ko: extra/kmodsim_kx.ko\n');
+    rmSync(join(dir, 'modules.dep'));
+    const ours = depmodHost(argv);
+    expect({ exitCode: ours.exitCode, stdout: ours.stdout, stderr: ours.stderr }).toEqual(theirs);
+    expect(readFileSync(join(dir, 'modules.dep'), 'utf8')).toBe(dep);
+  });
+});
