@@ -96,7 +96,11 @@ export class LinuxV26Personality implements Personality {
   buildImage(spec: NeutralModuleSpec): Uint8Array {
     const s = spec as unknown as ModuleSpec;
     return buildKo(
-      { ...s, kernelRelease: s.kernelRelease ?? this.config.release },
+      {
+        ...s,
+        kernelRelease: s.kernelRelease ?? this.config.release,
+        vermagic: s.vermagic ?? this.config.vermagic,
+      },
       { modversions: this.config.modversions },
     );
   }
