@@ -324,9 +324,13 @@ export class LinuxV26Kernel {
     return this.mods.get(name)?.record;
   }
 
-  /** `/proc/modules` (`m_show`): newest first, UNFORMED hidden. */
+  /**
+   * `/proc/modules` (`m_show`): newest first, UNFORMED hidden; addresses only for a reader with CAP_SYSLOG
+   * (`kallsyms_show_value` with `kptr_restrict` 0/1 and perf paranoid), zeros otherwise.
+   */
   procModules(): string {
     const unload = this.config.moduleUnload;
+    const showValue = this.core.creds.capable('CAP_SYSLOG');
     const lines: string[] = [];
     const all = this.list();
     for (let i = all.length - 1; i >= 0; i--) {
@@ -344,7 +348,7 @@ export class LinuxV26Kernel {
       const t = this.taintLetters(m);
       const tail = t === '' ? '' : ` (${t}${st === 'GOING' ? '-' : st === 'COMING' ? '+' : ''})`;
       lines.push(
-        `${m.record.name} ${x.coreSize + x.initSize} ${refs} ${PROC_STATE[st]} 0x${hexAddr(addrToNumber(m.record.address))}${tail}\n`,
+        `${m.record.name} ${x.coreSize + x.initSize} ${refs} ${PROC_STATE[st]} 0x${showValue ? hexAddr(addrToNumber(m.record.address)) : '0000000000000000'}${tail}\n`,
       );
     }
     return lines.join('');

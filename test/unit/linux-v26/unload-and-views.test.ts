@@ -35,6 +35,14 @@ describe('linux-v26 delete_module and views', () => {
     expect(k.core.memory.allocations()).toEqual([]);
   });
 
+  it('/proc/modules shows addresses only to readers with CAP_SYSLOG', () => {
+    const k = v26();
+    expect(k.sys.init_module(ko({ name: 'addr' })).ret).toBe(0);
+    expect(k.read('/proc/modules')).toMatch(/ Live 0xffffffffc0000000 /);
+    k.core.creds.drop('CAP_SYSLOG');
+    expect(k.read('/proc/modules')).toMatch(/ Live 0x0000000000000000 /);
+  });
+
   it('an open device holds the module (EWOULDBLOCK), O_TRUNC forces only with FORCE_UNLOAD', () => {
     for (const forceUnload of [false, true]) {
       const k = v26({ forceUnload });
