@@ -168,11 +168,12 @@ function mapped(k: Kernel, name: string): { ptr: number; size: number } {
 
 /** What must be unchanged by a failed call: module area, symbols, module list, /proc and /sys views. */
 function state(k: Kernel): string {
+  const modules = k.core.modules.snapshot() as { modules: unknown };
   return JSON.stringify({
-    area: k.core.memory.freeList(),
-    symbols: k.core.symbols.size,
-    owners: k.core.symbols.owners(),
-    modules: k.core.modules.list().map((m) => [m.name, m.state, m.refcount]),
+    memory: k.core.memory.snapshot(),
+    symbols: k.core.symbols.snapshot(),
+    modules: modules.modules,
+    vfs: k.core.vfs.snapshot(),
     proc: k.read('/proc/modules'),
     sys: k.core.vfs.readdir('/sys/module'),
   });

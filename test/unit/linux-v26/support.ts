@@ -13,13 +13,19 @@ export function ko(spec: ModuleSpec, opts?: KoOptions): Uint8Array {
   return buildKo({ license: 'GPL', ...spec }, opts);
 }
 
-/** What a failed call must leave unchanged. */
+/**
+ * What a failed call must leave unchanged: the module area (allocations and their bytes), the symbol table,
+ * the module list with every record, the files (generated ones by their contents) and declared behaviours.
+ * Not included: the log, taints and the registry's sequence counter, which the real kernel does not roll back.
+ */
 export function digest(k: Kernel): string {
+  const modules = k.core.modules.snapshot() as { modules: unknown };
   return JSON.stringify({
-    area: k.core.memory.freeList(),
-    symbols: k.core.symbols.size,
-    owners: k.core.symbols.owners(),
-    modules: k.core.modules.list().map((m) => [m.name, m.state, m.refcount]),
+    memory: k.core.memory.snapshot(),
+    symbols: k.core.symbols.snapshot(),
+    modules: modules.modules,
+    vfs: k.core.vfs.snapshot(),
+    behaviours: k.core.behaviours.snapshot(),
     proc: k.read('/proc/modules'),
     sys: k.core.vfs.readdir('/sys/module'),
     dev: k.core.vfs.readdir('/dev'),

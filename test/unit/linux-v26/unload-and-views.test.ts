@@ -35,6 +35,20 @@ describe('linux-v26 delete_module and views', () => {
     expect(k.core.memory.allocations()).toEqual([]);
   });
 
+  it('the throwing conveniences raise KmodsimError with the errno', () => {
+    const k = v26();
+    k.sys.load(ko({ name: 'conv' }));
+    expect(() => k.sys.load(ko({ name: 'conv' }))).toThrow(
+      expect.objectContaining({ code: 'EEXIST', errno: 17 }),
+    );
+    k.vfs.writeFile('/root/conv2.ko', ko({ name: 'conv2' }));
+    k.sys.loadFile('/root/conv2.ko');
+    k.sys.unload('conv2');
+    expect(() => k.sys.unload('conv2')).toThrow(
+      expect.objectContaining({ code: 'ENOENT', syscall: 'delete_module' }),
+    );
+  });
+
   it('/proc/modules shows addresses only to readers with CAP_SYSLOG', () => {
     const k = v26();
     expect(k.sys.init_module(ko({ name: 'addr' })).ret).toBe(0);
