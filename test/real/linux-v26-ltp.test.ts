@@ -145,6 +145,8 @@ function boot(setup: Setup = {}): Kernel<'linux-v26'> {
     },
   });
   for (const [name, img] of Object.entries(images)) k.vfs.writeFile(`/root/ltp/${name}.ko`, img);
+  // finit_module02's setup: mkdir("test_dir", 0700).
+  k.core.vfs.mkdirp('/root/test_dir', 0o700);
   for (const name of ['init_module', 'finit_module']) {
     k.core.behaviours.register(name, {
       init: () => (k.read(`/sys/module/${name}/parameters/status`) === 'invalid\n' ? 'EINVAL' : 0),
@@ -348,10 +350,7 @@ describe.skipIf(!haveKbuild)('LTP module syscall tests (kbuild-built modules)', 
       },
       {
         name: 'directory',
-        run: (k) => {
-          k.core.vfs.mkdirp('/root/test_dir', 0o700);
-          return k.sys.finit_module(openFd(k, '/root/test_dir', O_DIRECTORY), '', 0).errno;
-        },
+        run: (k) => k.sys.finit_module(openFd(k, '/root/test_dir', O_DIRECTORY), '', 0).errno,
         expect: { '6.1': 'EINVAL', '4.4': 'EISDIR' },
       },
     ];
