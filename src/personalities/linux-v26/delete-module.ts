@@ -6,7 +6,7 @@
  *   try_force_unload, free_module
  * @module
  */
-import { MODULE_NAME_LEN, O_NONBLOCK, O_TRUNC, TAINT } from '../../abi/linux/v26.js';
+import { MODULE_NAME_LEN, O_TRUNC, TAINT } from '../../abi/linux/v26.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { LinuxV26Kernel } from './linux-v26-kernel.js';
 import { addTaint } from './taint.js';
@@ -33,17 +33,10 @@ export function deleteModule(k: LinuxV26Kernel, nameUser: number, flags: number)
   const x = mod.extra;
   if (x.hasInit && !x.hasExit && !tryForceUnload(k, flags))
     return err('EBUSY', `delete_module: ${name} cannot be unloaded`);
-  const wait = k.era.deleteWait;
-  if (wait === 'warn' && (flags & O_NONBLOCK) === 0)
-    k.core.log.warn('waiting module removal not supported: please upgrade');
-  if (mod.record.refcount !== 0) {
-    if (wait === 'blocking' && (flags & O_NONBLOCK) === 0) {
-      // 2.6 – 3.12: the caller sleeps (uninterruptibly) until the last reference goes; the unload completes then.
-      k.setState(mod, 'GOING');
-      k.pendingUnload.add(mod.record.name);
-      return err('EINTR', `delete_module: waiting for ${name} to become unused`);
-    }
-    if (!tryForceUnload(k, flags)) return err('EWOULDBLOCK', `delete_module: ${name} is in use`);
+  k.era.deleteWait.before(k, flags);
+  if (mod.record.refcount !== 0 && !tryForceUnload(k, flags)) {
+    const e = k.era.deleteWait.referenced(k, mod, flags);
+    return err(e.errno, e.reason);
   }
   k.setState(mod, 'GOING');
   k.finishUnload(mod);

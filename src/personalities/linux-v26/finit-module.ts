@@ -8,19 +8,10 @@
 import { MODULE_INIT_COMPRESSED_FILE } from '../../abi/linux/v26.js';
 import type { PipelineTrace } from '../../core/pipeline.js';
 import { err, ok, type Result } from '../../core/result.js';
+import type { FdView } from './era-strategies.js';
 import { mayInitModule } from './init-module.js';
 import type { LinuxV26Kernel } from './linux-v26-kernel.js';
 import { loadModule, newLoadInfo } from './load-module.js';
-
-const INT_MAX = 2147483647;
-
-interface FdView {
-  readonly readable: boolean;
-  readonly type: string;
-  readonly size: number;
-  readonly writers: number;
-  read(): Result<Uint8Array>;
-}
 
 /** The file behind an fd; fds 0–2 are the process's terminal (a character device open read/write). */
 function fdView(k: LinuxV26Kernel, fd: number): FdView | undefined {
@@ -57,29 +48,10 @@ export function finitModule(
   if (!Number.isInteger(flags) || (flags & ~era.finitFlags) !== 0)
     return err('EINVAL', `finit_module: bad flags ${flags}`);
   const f = fdView(k, fd);
-  const fe = era.fd;
-  if (f === undefined) return err(fe.badFd, `finit_module: fd ${fd} is not open`);
-  let data: Uint8Array;
-  if (fe.badFd === 'ENOEXEC') {
-    // 3.8 – 4.5 copy_module_from_fd: stat, then read.
-    if (f.size > INT_MAX) return err('EFBIG', 'finit_module: file too large');
-    if (f.size === 0) return err('EINVAL', 'finit_module: empty file');
-    if (f.type === 'dir') return err('EISDIR', 'finit_module: is a directory');
-    if (!f.readable) return err('EBADF', 'finit_module: fd not open for reading');
-    const r = f.read();
-    if (!r.ok) return r;
-    data = r.value;
-  } else {
-    if (!fe.denyWriteFirst && !f.readable) return err('EBADF', 'finit_module: fd not open for reading');
-    if (f.type !== 'file') return err('EINVAL', 'kernel_read_file: not a regular file');
-    if (fe.denyWrite && f.writers > 0) return err('ETXTBSY', 'kernel_read_file: file is open for writing');
-    if (f.size <= 0) return err('EINVAL', 'kernel_read_file: empty file');
-    if (f.size > INT_MAX) return err('EFBIG', 'kernel_read_file: file too large');
-    if (!f.readable) return err('EBADF', 'kernel_read_file: fd not open for reading');
-    const r = f.read();
-    if (!r.ok) return r;
-    data = r.value;
-  }
+  if (f === undefined) return err(era.fd.badFd, `finit_module: fd ${fd} is not open`);
+  const read = era.fd.read(f);
+  if (!read.ok) return read;
+  let data = read.value;
   if ((flags & MODULE_INIT_COMPRESSED_FILE) !== 0) {
     const d = k.decompressor.decompress(data);
     if (!d.ok) {

@@ -3,40 +3,30 @@
  * steps never compare versions themselves. Boundaries are those of the reference (linux-v26.md §2–§5).
  * @module
  */
-import type { ErrnoName } from '../../abi/errno.js';
 import {
   MODULE_INIT_COMPRESSED_FILE,
   MODULE_INIT_IGNORE_MODVERSIONS,
   MODULE_INIT_IGNORE_VERMAGIC,
 } from '../../abi/linux/v26.js';
+import {
+  DELETE_BLOCKING,
+  DELETE_NONBLOCKING,
+  DELETE_WARN,
+  type DeleteWaitStrategy,
+  DUPLICATE_6_2,
+  DUPLICATE_EEXIST,
+  DUPLICATE_RETRY,
+  type DuplicateStrategy,
+  FD_COPY_MODULE_FROM_FD,
+  FD_KERNEL_READ_FILE_4_6,
+  FD_KERNEL_READ_FILE_5_15,
+  type FdStrategy,
+  SIG_3_7,
+  SIG_5_4,
+  SIG_MAINLINE,
+  type SigPolicy,
+} from './era-strategies.js';
 import { atLeast, type KernelVersion } from './linux-v26-config.js';
-
-/** How `finit_module` reports fd problems (§2.2 era table). */
-export interface FdErrors {
-  /** `fd` not open. */
-  readonly badFd: ErrnoName;
-  /** Open but not for reading (`O_WRONLY`). */
-  readonly notReadable: ErrnoName;
-  /** Whether an fd open for writing is refused with ETXTBSY before the read-mode check (4.6–5.14). */
-  readonly denyWriteFirst: boolean;
-  /** Whether a writer (any fd, this one included) makes the read fail with ETXTBSY. */
-  readonly denyWrite: boolean;
-  /** A directory. */
-  readonly directory: ErrnoName;
-}
-
-/** What `module_sig_check` does with soft failures (§2.3, §6.3). */
-export interface SigCheckEra {
-  /** ≥ 5.4: soft errors become EKEYREJECTED when enforced; ≤ 5.3: ENOKEY is returned. */
-  readonly rejectWithEkeyrejected: boolean;
-  /** ≤ 6.x: only `flags == 0` loads look at the signature; mainline only excludes the IGNORE flags. */
-  readonly onlyWithoutFlags: boolean;
-  /** Taint letter for an unverified module: `E` from 3.15, `F` before. */
-  readonly unsignedTaint: 'E' | 'F';
-}
-
-/** What `add_unformed_module` does when a module of the same name exists (§2.7). */
-export type DuplicatePolicy = 'ebusy-after-wait' | 'retry-after-wait' | 'eexist';
 
 /** Every era-dependent behaviour of the loader. */
 export interface LinuxV26Era {
@@ -46,26 +36,26 @@ export interface LinuxV26Era {
   readonly hasFinitModule: boolean;
   /** Flag bits `finit_module` accepts. */
   readonly finitFlags: number;
-  /** fd error spelling. */
-  readonly fd: FdErrors;
-  /** Signature check semantics. */
-  readonly sig: SigCheckEra;
+  /** How `finit_module` reads its fd. */
+  readonly fd: FdStrategy;
+  /** What `module_sig_check` does. */
+  readonly sig: SigPolicy;
+  /** Taint letter for an unverified module: `E` from 3.15, `F` before. */
+  readonly unsignedTaint: 'E' | 'F';
   /** `MODULE_STATE_UNFORMED` exists (3.9+). */
   readonly unformed: boolean;
   /** ≥ 6.4: `early_mod_check` (duplicate check before allocation; taints after `add_unformed_module`). */
   readonly earlyModCheck: boolean;
-  /** Duplicate-name policy. */
-  readonly duplicate: DuplicatePolicy;
-  /** A GOING module of the same name: EBUSY at once (≥ 6.2) or treated like the others. */
-  readonly goingIsEbusy: boolean;
+  /** What a module of the same name on the list means. */
+  readonly duplicate: DuplicateStrategy;
   /** Unknown module parameter: warning (≥ 3.12) or ENOENT. */
   readonly unknownParamIsError: boolean;
   /** `parse_args` keeps going after an error and returns the last one (≥ 5.0), or stops at the first. */
   readonly parseArgsContinues: boolean;
   /** `kstrto*` semantics (ERANGE for out-of-range, 2.6.39+), or `strict_strto*` (EINVAL for everything). */
   readonly kstrto: boolean;
-  /** `delete_module` without O_NONBLOCK waits for the refcount (≤ 3.12); after, it warns (3.13–?) or not. */
-  readonly deleteWait: 'blocking' | 'warn' | 'silent';
+  /** Whether `delete_module` waits for references (≤ 3.12), warns (3.13 – 3.x) or neither. */
+  readonly deleteWait: DeleteWaitStrategy;
   /** A symbol missing from `__versions`: ok with a warning (≥ 4.10) or a failure. */
   readonly missingVersionIsOk: boolean;
   /** Namespaces (`EXPORT_SYMBOL_NS`, `import_ns`), 5.4+. */
@@ -92,11 +82,6 @@ export interface LinuxV26Era {
 
 /** Picks the era strategies for a kernel version. */
 export function linuxV26Era(v: KernelVersion): LinuxV26Era {
-  const fd: FdErrors = !atLeast(v, 4, 6)
-    ? { badFd: 'ENOEXEC', notReadable: 'EBADF', denyWriteFirst: false, denyWrite: false, directory: 'EISDIR' }
-    : !atLeast(v, 5, 15)
-      ? { badFd: 'EBADF', notReadable: 'ETXTBSY', denyWriteFirst: true, denyWrite: true, directory: 'EINVAL' }
-      : { badFd: 'EBADF', notReadable: 'EBADF', denyWriteFirst: false, denyWrite: true, directory: 'EINVAL' };
   return {
     version: v,
     hasFinitModule: atLeast(v, 3, 8),
@@ -104,20 +89,20 @@ export function linuxV26Era(v: KernelVersion): LinuxV26Era {
       MODULE_INIT_IGNORE_MODVERSIONS |
       MODULE_INIT_IGNORE_VERMAGIC |
       (atLeast(v, 5, 17) ? MODULE_INIT_COMPRESSED_FILE : 0),
-    fd,
-    sig: {
-      rejectWithEkeyrejected: atLeast(v, 5, 4),
-      onlyWithoutFlags: !atLeast(v, 6, 4),
-      unsignedTaint: atLeast(v, 3, 15) ? 'E' : 'F',
-    },
+    fd: atLeast(v, 5, 15)
+      ? FD_KERNEL_READ_FILE_5_15
+      : atLeast(v, 4, 6)
+        ? FD_KERNEL_READ_FILE_4_6
+        : FD_COPY_MODULE_FROM_FD,
+    sig: atLeast(v, 6, 4) ? SIG_MAINLINE : atLeast(v, 5, 4) ? SIG_5_4 : SIG_3_7,
+    unsignedTaint: atLeast(v, 3, 15) ? 'E' : 'F',
     unformed: atLeast(v, 3, 9),
     earlyModCheck: atLeast(v, 6, 4),
-    duplicate: atLeast(v, 6, 2) ? 'ebusy-after-wait' : atLeast(v, 3, 9) ? 'retry-after-wait' : 'eexist',
-    goingIsEbusy: atLeast(v, 6, 2),
+    duplicate: atLeast(v, 6, 2) ? DUPLICATE_6_2 : atLeast(v, 3, 9) ? DUPLICATE_RETRY : DUPLICATE_EEXIST,
     unknownParamIsError: !atLeast(v, 3, 12),
     parseArgsContinues: atLeast(v, 5, 0),
     kstrto: atLeast(v, 2, 6, 39),
-    deleteWait: atLeast(v, 3, 13) ? (atLeast(v, 4, 0) ? 'silent' : 'warn') : 'blocking',
+    deleteWait: atLeast(v, 4, 0) ? DELETE_NONBLOCKING : atLeast(v, 3, 13) ? DELETE_WARN : DELETE_BLOCKING,
     missingVersionIsOk: atLeast(v, 4, 10),
     namespaces: atLeast(v, 5, 4),
     inheritTaint: atLeast(v, 5, 13),

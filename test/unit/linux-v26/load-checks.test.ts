@@ -2,8 +2,9 @@
  * The load path's checks, their errno, their kernel messages and their order (reference §2), each failure
  * leaving the kernel as it was.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MODULE_INIT_IGNORE_VERMAGIC } from '../../../src/abi/linux/v26.js';
+import { MODULE_INIT_COMPRESSED_FILE, MODULE_INIT_IGNORE_VERMAGIC } from '../../../src/abi/linux/v26.js';
 import { digest, ko, logSince, v26 } from './support.js';
 
 function failsCleanly(
@@ -216,5 +217,20 @@ describe('linux-v26 load checks', () => {
       const steps = k.core.syscalls.trace().at(-1)?.pipeline ?? [];
       expect(steps.includes('modulePatientCheckExists')).toBe(!tainted);
     }
+  });
+
+  it('MODULE_INIT_COMPRESSED_FILE: gzip with MODULE_DECOMPRESS, EOPNOTSUPP without, EINVAL before 5.17', () => {
+    const gz = new Uint8Array(gzipSync(ko({ name: 'packed' })));
+    const call = (config: Record<string, unknown>, data: Uint8Array) => {
+      const k = v26(config);
+      k.vfs.writeFile('/root/packed.ko.gz', data);
+      return { k, r: k.sys.finit_module('/root/packed.ko.gz', '', MODULE_INIT_COMPRESSED_FILE) };
+    };
+    expect(call({ decompress: 'gzip' }, gz).r.ret).toBe(0);
+    expect(call({}, gz).r.errno).toBe('EOPNOTSUPP');
+    expect(call({ decompress: 'gzip', kernelVersion: '5.10' }, gz).r.errno).toBe('EINVAL');
+    const wrong = call({ decompress: 'gzip' }, ko({ name: 'packed' }));
+    expect(wrong.r.errno).toBe('EINVAL');
+    expect(wrong.k.dmesg()).toContain('not a gzip compressed module');
   });
 });

@@ -56,7 +56,7 @@ export function signatureTaints(info: LoadInfo): void {
         'unsigned',
         `${name}: module verification failed: signature and/or required key missing - tainting kernel`,
       );
-      k.taintPending(info, k.era.sig.unsignedTaint === 'E' ? TAINT.UNSIGNED_MODULE : TAINT.FORCED_MODULE);
+      k.taintPending(info, k.era.unsignedTaint === 'E' ? TAINT.UNSIGNED_MODULE : TAINT.FORCED_MODULE);
     }
   }
   if (name === 'ndiswrapper') addTaint(k.core.sysctl, TAINT.PROPRIETARY_MODULE);

@@ -4,15 +4,9 @@
  * @module
  */
 import type { ErrnoName } from '../../../abi/errno.js';
-import {
-  MODULE_INIT_IGNORE_MODVERSIONS,
-  MODULE_INIT_IGNORE_VERMAGIC,
-  MODULE_SIG_STRING,
-  MODULE_SIGNATURE_SIZE,
-  PKEY_ID_PKCS7,
-} from '../../../abi/linux/v26.js';
+import { MODULE_SIG_STRING, MODULE_SIGNATURE_SIZE, PKEY_ID_PKCS7 } from '../../../abi/linux/v26.js';
 import { step } from '../../../core/pipeline.js';
-import { err, OK_VOID, type Result } from '../../../core/result.js';
+import { OK_VOID, type Result } from '../../../core/result.js';
 import type { LoadInfo } from '../load-info.js';
 
 const MARKER = new TextEncoder().encode(MODULE_SIG_STRING);
@@ -49,21 +43,13 @@ function modVerifySig(info: LoadInfo): ErrnoName | undefined {
   return r.error.errno;
 }
 
-const REASONS: Partial<Record<ErrnoName, string>> = {
-  ENODATA: 'unsigned module',
-  ENOPKG: 'module with unsupported crypto',
-  ENOKEY: 'module with unavailable key',
-};
-
 /** Runs the check; sets `info.sigOk`. */
 export function runModuleSigCheck(info: LoadInfo): Result<void> {
   const k = info.k;
   if (!k.signatures.enabled) return OK_VOID;
-  const era = k.era.sig;
-  const mangled = (info.flags & (MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC)) !== 0;
-  const look = era.onlyWithoutFlags ? info.flags === 0 : !mangled;
-  let e: ErrnoName = era.rejectWithEkeyrejected ? 'ENODATA' : 'ENOKEY';
-  if (look && hasMarker(info.hdr, info.len)) {
+  const policy = k.era.sig;
+  let e: ErrnoName = policy.unsigned;
+  if (policy.look(info.flags) && hasMarker(info.hdr, info.len)) {
     info.len -= MARKER.length;
     const v = modVerifySig(info);
     if (v === undefined) {
@@ -72,24 +58,7 @@ export function runModuleSigCheck(info: LoadInfo): Result<void> {
     }
     e = v;
   }
-  const enforced = k.sigEnforced;
-  if (!era.rejectWithEkeyrejected) {
-    // 3.7 – 5.3: a missing key (or no signature) is fine unless enforced; anything else is returned.
-    if (e === 'ENOKEY' && !enforced) return OK_VOID;
-    return err(e, `module signature check failed: ${e}`);
-  }
-  const reason = REASONS[e];
-  if (reason === undefined) return err(e, `module signature check failed: ${e}`);
-  if (enforced) {
-    k.core.log.notice(`Loading of ${reason} is rejected`);
-    return err('EKEYREJECTED', `Loading of ${reason} is rejected`);
-  }
-  if (k.config.lockdown !== 'none') {
-    const text = `Lockdown: ${k.comm}: unsigned module loading is restricted; see man kernel_lockdown.7`;
-    k.core.log.notice(text);
-    return err('EPERM', text);
-  }
-  return OK_VOID;
+  return policy.outcome(k, e);
 }
 
 /** The pipeline step. */
