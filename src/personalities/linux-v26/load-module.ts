@@ -18,6 +18,7 @@ import { checkModstructVersion } from './steps/check-modstruct-version.js';
 import { completeFormation } from './steps/complete-formation.js';
 import { doInitModule } from './steps/do-init-module.js';
 import { elfValidityCacheCopy } from './steps/elf-validity-cache-copy.js';
+import { elfValidityCheck, setupLoadInfo } from './steps/elf-validity-check.js';
 import { findModuleSections } from './steps/find-module-sections.js';
 import { layoutAndAllocate } from './steps/layout-and-allocate.js';
 import { modSysfsSetup } from './steps/mod-sysfs-setup.js';
@@ -66,10 +67,11 @@ const MAINLINE: readonly Step<LoadInfo>[] = [
   ...TAIL,
 ];
 
-/** 4.10 – 6.3: `check_modinfo` (with the modinfo taints) opens `layout_and_allocate`. */
+/** 4.10 – 6.3: `elf_validity_check` + `setup_load_info`; `check_modinfo` (with the modinfo taints) opens `layout_and_allocate`. */
 const CLASSIC: readonly Step<LoadInfo>[] = [
   moduleSigCheck,
-  elfValidityCacheCopy,
+  elfValidityCheck,
+  setupLoadInfo,
   blacklisted,
   rewriteSectionHeaders,
   checkModstructVersion,

@@ -233,4 +233,41 @@ describe('linux-v26 load checks', () => {
     expect(wrong.r.errno).toBe('EINVAL');
     expect(wrong.k.dmesg()).toContain('not a gzip compressed module');
   });
+
+  it('6.1 (elf_validity_check) and mainline (elf_validity_cache_copy) order and scope the ELF checks differently', () => {
+    const base = ko({ name: 'order' });
+    const v = new DataView(base.buffer, base.byteOffset, base.byteLength);
+    const shoff = Number(v.getBigUint64(40, true));
+    const shnum = v.getUint16(60, true);
+    const shstrndx = v.getUint16(62, true);
+    const strOff = Number(v.getBigUint64(shoff + shstrndx * 64 + 24, true));
+    const strSize = Number(v.getBigUint64(shoff + shstrndx * 64 + 32, true));
+    const nameOf = (i: number) => {
+      const at = strOff + v.getUint32(shoff + i * 64, true);
+      return new TextDecoder().decode(base.subarray(at, base.indexOf(0, at)));
+    };
+    const stack = [...Array(shnum).keys()].find((i) => nameOf(i) === '.note.GNU-stack') ?? -1;
+    expect(stack).toBeGreaterThan(0);
+    // A non-ALLOC section whose name lies outside the name table: mainline refuses, 6.1 does not look.
+    const badName = base.slice();
+    new DataView(badName.buffer).setUint32(shoff + stack * 64, strSize + 10, true);
+    failsCleanly(
+      { kernelVersion: '6.6' },
+      badName,
+      'ENOEXEC',
+      `Invalid ELF section name in module (section ${stack} type 1)`,
+    );
+    expect(v26().sys.init_module(badName).ret).toBe(0);
+    // Section 0 non-empty and the name table unterminated: each era reports its own first check.
+    const both = base.slice();
+    new DataView(both.buffer).setBigUint64(shoff + 32, 1n, true);
+    both[strOff + strSize - 1] = 0x41;
+    failsCleanly(
+      { kernelVersion: '6.6' },
+      both,
+      'ENOEXEC',
+      'ELF Spec violation: section 0 type(0)!=SH_NULL or non-zero len or addr',
+    );
+    failsCleanly({}, both, 'ENOEXEC', "ELF Spec violation: section name table isn't null terminated");
+  });
 });

@@ -12,8 +12,9 @@ import {
   SIZEOF_ELF64_EHDR,
   STRUCT_MODULE_NAME_OFFSET,
 } from '../../../abi/linux/v26.js';
+import type { KernelError } from '../../../core/kernel-error.js';
 import { step } from '../../../core/pipeline.js';
-import { err, OK_VOID, type Result } from '../../../core/result.js';
+import { err, type Fail, OK_VOID, ok, type Result } from '../../../core/result.js';
 import { ElfFile, type ElfSection } from '../../../elf/elf-file.js';
 import { readModinfo } from '../../../elf/modinfo.js';
 import { SymbolTable } from '../../../elf/symbols.js';
@@ -22,7 +23,8 @@ import type { LoadInfo } from '../load-info.js';
 
 const SIZEOF_SHDR = 64;
 
-function noexec(info: LoadInfo, text: string, level: 'err' | 'warn' = 'err'): Result<void> {
+/** Logs `text` (pr_err, or pr_warn) and fails with ENOEXEC. */
+export function noexec(info: LoadInfo, text: string, level: 'err' | 'warn' = 'err'): Fail<KernelError> {
   info.k.core.log[level](text);
   return err('ENOEXEC', text);
 }
@@ -46,11 +48,22 @@ export function findSec(secs: readonly ElfSection[], alloc: Uint8Array, name: st
   return 0;
 }
 
-/** Runs the checks and fills `info.elf`, `info.index`, `info.name`, `info.modName`, `info.modinfo`. */
-export function runElfValidityCacheCopy(info: LoadInfo): Result<void> {
+/** What the header checks leave: the parsed file, its sections and the header view. */
+export interface CheckedHeader {
+  /** The ELF file over the checked bytes. */
+  readonly elf: ElfFile;
+  /** Its sections. */
+  readonly secs: readonly ElfSection[];
+  /** `e_shnum`. */
+  readonly shnum: number;
+  /** A view of the header. */
+  readonly v: DataView;
+}
+
+/** E1–E7, the same in every era that prints them (`elf_validity_ehdr` and the section table bounds). */
+export function elfHeaderChecks(info: LoadInfo): Result<CheckedHeader> {
   const b = info.hdr;
   const len = info.len;
-  // E1–E7: elf_validity_ehdr and the section header table bounds.
   if (len < SIZEOF_ELF64_EHDR) return noexec(info, `Invalid ELF header len ${len}`);
   if (b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46)
     return noexec(info, 'Invalid ELF header magic: != \x7fELF');
@@ -66,9 +79,26 @@ export function runElfValidityCacheCopy(info: LoadInfo): Result<void> {
   if (shoff >= len || shnum * SIZEOF_SHDR > len - shoff)
     return noexec(info, 'Invalid ELF section header overflow');
   const parsed = ElfFile.parse(b.subarray(0, len), { assumeClass: 64, assumeLittleEndian: true });
-  if (!parsed.ok) return noexec(info, `Invalid ELF section header overflow`);
-  const elf = parsed.value;
-  const secs = elf.sections;
+  if (!parsed.ok) return noexec(info, 'Invalid ELF section header overflow');
+  return ok({ elf: parsed.value, secs: parsed.value.sections, shnum, v });
+}
+
+/** `struct module.name` from the image, byte for byte (latin1), as names come back from user memory. */
+export function readModName(info: LoadInfo, modSection: ElfSection): string {
+  const b = info.hdr;
+  const nameAt = modSection.offset + STRUCT_MODULE_NAME_OFFSET;
+  let nameEnd = nameAt;
+  while (nameEnd < nameAt + MODULE_NAME_LEN && nameEnd < info.len && b[nameEnd] !== 0) nameEnd++;
+  return Buffer.from(b.buffer, b.byteOffset + nameAt, Math.max(0, nameEnd - nameAt)).toString('latin1');
+}
+
+/** Runs the checks and fills `info.elf`, `info.index`, `info.name`, `info.modName`, `info.modinfo`. */
+export function runElfValidityCacheCopy(info: LoadInfo): Result<void> {
+  const b = info.hdr;
+  const len = info.len;
+  const head = elfHeaderChecks(info);
+  if (!head.ok) return head;
+  const { elf, secs, shnum, v } = head.value;
   // E8, E9: elf_validity_cache_sechdrs.
   const s0 = secs[0];
   if (s0 === undefined || s0.type !== SHT_NULL || s0.size !== 0 || s0.addr !== 0n)
@@ -182,11 +212,7 @@ export function runElfValidityCacheCopy(info: LoadInfo): Result<void> {
   for (let i = 0; i < symtab.count; i++) {
     if (symtab.nameOffset(i) >= strSec.size) return noexec(info, 'symbol name out of bounds in string table');
   }
-  // struct module.name is bytes: read it byte for byte (latin1), as names come back from user memory.
-  const nameAt = ms.offset + STRUCT_MODULE_NAME_OFFSET;
-  let nameEnd = nameAt;
-  while (nameEnd < nameAt + MODULE_NAME_LEN && b[nameEnd] !== 0) nameEnd++;
-  info.modName = Buffer.from(b.buffer, b.byteOffset + nameAt, nameEnd - nameAt).toString('latin1');
+  info.modName = readModName(info, ms);
   info.name = infoName ?? info.modName;
   info.elf = elf;
   info.sechdrs = secs;
