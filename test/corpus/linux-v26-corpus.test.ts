@@ -6,62 +6,14 @@
  * relocations/s. Run with `npm run test:corpus` (this file is only collected by test/corpus/vitest.config.ts);
  * `KMODSIM_CORPUS_KERNEL=6.6` runs it under the mainline pipeline.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ElfFile } from '../../src/elf/elf-file.js';
-import { readModinfo } from '../../src/elf/modinfo.js';
-import { readModuleSignature } from '../../src/elf/module-signature.js';
 import { createKernel } from '../../src/kernel.js';
 import type { LinuxV26Personality } from '../../src/personalities/linux-v26/linux-v26-personality.js';
+import { loadOrder, readCorpusModule } from './corpus-order.js';
 import { debianTree, moduleFiles, signingCertificate } from './debian-tree.js';
 
 const enabled = process.env.KMODSIM_CORPUS === '1';
 const tree = enabled ? debianTree() : undefined;
-
-interface CorpusModule {
-  readonly path: string;
-  readonly name: string;
-  readonly depends: readonly string[];
-  readonly bytes: Uint8Array;
-}
-
-const key = (n: string) => n.replaceAll('-', '_');
-
-function readModule(path: string): CorpusModule {
-  const b = readFileSync(path);
-  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-  const sig = readModuleSignature(bytes);
-  const payload = sig.ok && sig.value !== undefined ? bytes.subarray(0, sig.value.payloadLength) : bytes;
-  const elf = ElfFile.parse(payload);
-  if (!elf.ok) throw new Error(`${path}: ${elf.error.message}`);
-  const mi = readModinfo(elf.value);
-  if (!mi.ok) throw new Error(`${path}: no modinfo`);
-  const name = mi.value.get('name') ?? '';
-  const dep = mi.value.get('depends') ?? '';
-  return { path, name, depends: dep === '' ? [] : dep.split(',').map(key), bytes };
-}
-
-/** Dependencies first; ties in path order. */
-function loadOrder(mods: readonly CorpusModule[]): CorpusModule[] {
-  const byName = new Map(mods.map((m) => [key(m.name), m]));
-  const out: CorpusModule[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (m: CorpusModule) => {
-    const k = key(m.name);
-    if (state.get(k) === 'done') return;
-    if (state.get(k) === 'visiting') throw new Error(`dependency cycle at ${m.name}`);
-    state.set(k, 'visiting');
-    for (const d of m.depends) {
-      const dm = byName.get(d);
-      if (dm === undefined) throw new Error(`${m.name}: depends on missing ${d}`);
-      visit(dm);
-    }
-    state.set(k, 'done');
-    out.push(m);
-  };
-  for (const m of mods) visit(m);
-  return out;
-}
 
 describe.skipIf(tree === undefined)('linux-v26: the whole Debian module corpus', () => {
   it('loads every module with signatures enforced, lists them, unloads them, and restores the kernel', () => {
@@ -70,7 +22,7 @@ describe.skipIf(tree === undefined)('linux-v26: the whole Debian module corpus',
     expect(cert, 'signing certificate extracted from vmlinuz').toBeDefined();
     const t0 = performance.now();
     const files = moduleFiles(tree);
-    const mods = loadOrder(files.map(readModule));
+    const mods = loadOrder(files.map(readCorpusModule));
     const totalBytes = mods.reduce((n, m) => n + m.bytes.length, 0);
     const tRead = performance.now();
     const k = createKernel({
