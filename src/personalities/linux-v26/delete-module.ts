@@ -39,6 +39,6 @@ export function deleteModule(k: LinuxV26Kernel, nameUser: number, flags: number)
     return err(e.errno, e.reason);
   }
   k.setState(mod, 'GOING');
-  k.finishUnload(mod);
+  if (k.finishUnload(mod) === 'blocked') return err('EINTR', `delete_module: ${name}'s exit did not return`);
   return ok(0);
 }

@@ -108,11 +108,15 @@ export class LinuxV26Kernel {
   }
 
   /** The second half of `delete_module`: the exit function, then `free_module`. */
-  finishUnload(m: LoadedModule): void {
+  finishUnload(m: LoadedModule): 'done' | 'blocked' {
     this.pendingUnload.delete(m.record.name);
-    if (m.extra.hasExit)
-      this.core.behaviours.resolve(m.record.name).cleanup(this.behaviourHost(m.record.name));
+    if (m.extra.hasExit) {
+      const out = this.core.behaviours.resolve(m.record.name).cleanup(this.behaviourHost(m.record.name));
+      // An exit function that never returns leaves the module GOING (and its caller stuck).
+      if (out.blocked) return 'blocked';
+    }
     this.freeModule(m);
+    return 'done';
   }
 
   /** `is_module_sig_enforced()`: `CONFIG_MODULE_SIG_FORCE` or `module.sig_enforce`. */

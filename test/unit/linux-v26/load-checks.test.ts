@@ -270,4 +270,62 @@ describe('linux-v26 load checks', () => {
     );
     failsCleanly({}, both, 'ENOEXEC', "ELF Spec violation: section name table isn't null terminated");
   });
+
+  it('a module still GOING (its exit never returned): EBUSY to load again on 6.2+, EINTR (waiting) on 6.1', () => {
+    for (const [kernelVersion, errno] of [
+      ['6.6', 'EBUSY'],
+      ['6.1', 'EINTR'],
+    ] as const) {
+      const k = v26({ kernelVersion });
+      const img = ko({ name: 'stuck', behaviour: { cleanup: [{ block: true }] } });
+      expect(k.sys.init_module(img).ret).toBe(0);
+      expect(k.sys.delete_module('stuck').errno).toBe('EINTR');
+      expect(k.read('/proc/modules')).toMatch(/^stuck \d+ 0 - Unloading 0x[0-9a-f]{16} \(OE-\)\n$/);
+      expect(k.sys.delete_module('stuck').errno).toBe('EBUSY');
+      expect(k.sys.open('/dev/stuck').errno).toBe('ENXIO');
+      expect(k.sys.init_module(img).errno).toBe(errno);
+    }
+  });
+
+  it('the pipeline runs the kernel functions in the era order', () => {
+    const mainline = v26({ kernelVersion: '6.6' }).sys.init_module(ko({ name: 'p' })).pipeline;
+    expect(mainline).toEqual([
+      'moduleSigCheck',
+      'elfValidityCacheCopy',
+      'blacklisted',
+      'rewriteSectionHeaders',
+      'checkModstructVersion',
+      'checkModinfo',
+      'modulePatientCheckExists',
+      'layoutAndAllocate',
+      'addUnformedModule',
+      'moduleAugmentKernelTaints',
+      'percpuModalloc',
+      'moduleUnloadInit',
+      'findModuleSections',
+      'checkExportSymbolVersions',
+      'setupModinfo',
+      'simplifySymbols',
+      'applyRelocations',
+      'postRelocation',
+      'strndupUser',
+      'completeFormation',
+      'prepareComingModule',
+      'parseArgs',
+      'modSysfsSetup',
+      'doInitModule',
+    ]);
+    const classic = v26({ kernelVersion: '6.1' }).sys.init_module(ko({ name: 'p' })).pipeline ?? [];
+    expect(classic.slice(0, 9)).toEqual([
+      'moduleSigCheck',
+      'elfValidityCheck',
+      'setupLoadInfo',
+      'blacklisted',
+      'rewriteSectionHeaders',
+      'checkModstructVersion',
+      'checkModinfo',
+      'layoutAndAllocate',
+      'addUnformedModule',
+    ]);
+  });
 });
