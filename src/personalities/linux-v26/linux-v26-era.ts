@@ -32,6 +32,8 @@ import { atLeast, type KernelVersion } from './linux-v26-config.js';
 export interface LinuxV26Era {
   /** The version these were picked for. */
   readonly version: KernelVersion;
+  /** Largest `init_module` image: 64 MiB before 3.8 (`copy_and_check`), else the machine's memory. */
+  readonly maxImageLength: number;
   /** `finit_module` exists (3.8+). */
   readonly hasFinitModule: boolean;
   /** Flag bits `finit_module` accepts. */
@@ -85,6 +87,7 @@ export function linuxV26Era(v: KernelVersion): LinuxV26Era {
   return {
     version: v,
     hasFinitModule: atLeast(v, 3, 8),
+    maxImageLength: atLeast(v, 3, 8) ? 4 * 1024 ** 3 : 64 * 1024 * 1024,
     finitFlags:
       MODULE_INIT_IGNORE_MODVERSIONS |
       MODULE_INIT_IGNORE_VERMAGIC |

@@ -34,6 +34,10 @@ describe('linux-v26 load checks', () => {
   it('len < sizeof(Elf64_Ehdr) is ENOEXEC before the buffer is read (NULL pointer, length 0)', () => {
     expect(v26().sys.init_module(0, 0, '').errno).toBe('ENOEXEC');
     expect(v26().sys.init_module(0, 64, '').errno).toBe('EFAULT');
+    // Absurd lengths: ENOMEM before the copy (64 MiB was the limit before 3.8).
+    expect(v26().sys.init_module(0, 2 ** 40, '').errno).toBe('ENOMEM');
+    expect(v26().sys.init_module(0, 2 ** 27, '').errno).toBe('EFAULT');
+    expect(v26({ kernelVersion: '3.2' }).sys.init_module(0, 2 ** 27, '').errno).toBe('ENOMEM');
   });
 
   it('modules_disabled refuses loads and unloads with EPERM', () => {
