@@ -58,6 +58,11 @@ class PercpuArea {
     return at;
   }
 
+  reserve(at: number, size: number): void {
+    this.live.set(at, size);
+    this.next = Math.max(this.next, at + size);
+  }
+
   free(at: number): void {
     this.live.delete(at);
     let end = 0x2a000;
@@ -439,7 +444,7 @@ export class LinuxV26Kernel {
       const init = x.init === undefined ? undefined : byAddr.get(BigInt(`0x${x.init[0]}`));
       const m: LoadedModule = { record, extra: x, core, init };
       this.mods.set(record.name, m);
-      if (x.percpu !== undefined) this.percpu.alloc(x.percpu[1], 8);
+      if (x.percpu !== undefined) this.percpu.reserve(x.percpu[0], x.percpu[1]);
     }
     for (const m of this.mods.values()) {
       if (this.state(m) !== 'UNFORMED' && !this.core.vfs.stat(`/sys/module/${m.record.name}`).ok) {
