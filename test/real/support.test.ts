@@ -121,6 +121,18 @@ describe('kbuild-built test modules', () => {
     const undef = spawnSync('nm', ['-u', kb.modules.kmodsim_proprietary.ko], { encoding: 'utf8' }).stdout;
     expect(undef).toMatch(/ U kmodsim_gpl_fn\n/);
   });
+  it('the namespace user without MODULE_IMPORT_NS is linked to the namespaced symbol but imports nothing', () => {
+    const m = kb.modules.kmodsim_ns_noimport;
+    expect(declared(m.source).importNs).toEqual([]);
+    expect(modinfoField(m.ko, 'import_ns')).toEqual([]);
+    expect(modinfoField(m.ko, 'depends')).toEqual(['kmodsim_exporter']);
+    const versions = spawnSync('modprobe', ['--dump-modversions', m.ko], { encoding: 'utf8' }).stdout;
+    const exported = readFileSync(kb.symvers, 'utf8')
+      .split('\n')
+      .find((l) => l.split('\t')[1] === 'kmodsim_ns_fn');
+    expect(exported?.split('\t')[4]).toBe('KMODSIM_NS');
+    expect(versions).toContain(`${exported?.split('\t')[0]}\tkmodsim_ns_fn\n`);
+  });
 });
 
 describe('Debian corpus helper', () => {

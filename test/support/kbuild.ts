@@ -5,9 +5,10 @@
  * lock so parallel test workers share one build.
  *
  * Two kbuild passes: `src/` (every module modpost can link normally), then `src/unresolved/` with
- * `KBUILD_MODPOST_WARN=1` and a Module.symvers holding only the first pass's plain (non-GPL, non-namespaced)
- * exports — modpost refuses to link a GPL-only symbol into a non-GPL module, which is exactly the case the
- * simulated kernel must refuse at load time.
+ * `KBUILD_MODPOST_WARN=1`, `KBUILD_NSDEPS=1` and a Module.symvers holding only the first pass's non-GPL exports:
+ * modpost refuses to link a GPL-only symbol into a non-GPL module, or a namespaced symbol into a module that does
+ * not import the namespace — exactly the cases the simulated kernel must refuse at load time. (KBUILD_NSDEPS
+ * also makes modpost write a `modules.nsdeps` file there; nothing uses it.)
  *
  * Every module comes unstripped (as kbuild leaves it, with DWARF and `.rela.debug_*`) and `strip --strip-debug`ped
  * (the section set Debian ships). None is signed: the headers package has no signing key.
@@ -40,6 +41,7 @@ export const KBUILD_MODULE_NAMES = [
   'kmodsim_params',
   'kmodsim_enodev',
   'kmodsim_proprietary',
+  'kmodsim_ns_noimport',
 ] as const;
 
 /** Name of one of the project's kbuild-built test modules. */
@@ -79,7 +81,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const SRC = join(REPO, 'test', 'real', 'src');
 const CACHE = join(REPO, '.cache', 'kbuild');
 /** Bump when the build recipe below changes (it is part of the cache key). */
-const RECIPE = 1;
+const RECIPE = 2;
 
 /** The installed kernel headers to build against. */
 export interface KernelHeaders {
@@ -184,10 +186,10 @@ function build(headers: KernelHeaders, dir: string): void {
   make(headers, main, []);
   const plain = readFileSync(join(main, 'Module.symvers'), 'utf8')
     .split('\n')
-    .filter((l) => /^[^\t]+\t[^\t]+\t[^\t]+\tEXPORT_SYMBOL\t$/.test(l));
-  const extra = join(unresolved, 'Module.plain-exports');
+    .filter((l) => /^[^\t]+\t[^\t]+\t[^\t]+\tEXPORT_SYMBOL\t/.test(l));
+  const extra = join(unresolved, 'Module.non-gpl-exports');
   writeFileSync(extra, `${plain.join('\n')}\n`);
-  make(headers, unresolved, ['KBUILD_MODPOST_WARN=1', `KBUILD_EXTRA_SYMBOLS=${extra}`]);
+  make(headers, unresolved, ['KBUILD_MODPOST_WARN=1', 'KBUILD_NSDEPS=1', `KBUILD_EXTRA_SYMBOLS=${extra}`]);
   const stripped = join(dir, 'stripped');
   mkdirSync(stripped);
   for (const name of KBUILD_MODULE_NAMES) {
