@@ -85,7 +85,7 @@ export function describeRoot(root) {
   return undefined;
 }
 
-/** @param {string} pkg */
+/** apt's record of a package (`name` or `name=version`; the candidate version when none is given). @param {string} pkg */
 function aptShow(pkg) {
   const r = run('apt-cache', ['show', '--no-all-versions', pkg]);
   if (r.status !== 0 || !/^Package:/m.test(r.stdout)) return undefined;
@@ -95,7 +95,13 @@ function aptShow(pkg) {
   const filename = field('Filename');
   const sha256 = field('SHA256');
   if (version === undefined || filename === undefined || sha256 === undefined) return undefined;
-  return { name: pkg, version, file: basename(filename), sha256, depends: field('Depends') ?? '' };
+  return {
+    name: pkg.split('=')[0],
+    version,
+    file: basename(filename),
+    sha256,
+    depends: field('Depends') ?? '',
+  };
 }
 
 /** The kernel release to fetch: the pinned one when the mirror has it, else what linux-image-amd64 depends on. */
@@ -124,7 +130,8 @@ function packageSet(kver) {
   if (common === undefined || kbuild === undefined) {
     throw new Error(`cannot find the -common and linux-kbuild packages in: Depends: ${headers.depends}`);
   }
-  const rest = [aptShow(common), aptShow(kbuild)];
+  // Prefer the build of the same source upload as the image (the mirror may also carry newer point releases).
+  const rest = [common, kbuild].map((name) => aptShow(`${name}=${image.version}`) ?? aptShow(name));
   if (rest[0] === undefined || rest[1] === undefined) throw new Error(`apt has no ${common} / ${kbuild}`);
   return [image, headers, rest[0], rest[1]];
 }
