@@ -1,16 +1,20 @@
-import { ContainerModule, injectable, injectFromBase } from 'inversify';
+import { ContainerModule } from 'inversify';
+import type { KernelConfig } from '../../core/kernel-config.js';
 import { TOKENS } from '../../core/tokens.js';
 import type { PersonalityDefinition } from '../personality.js';
-import { UnimplementedPersonality } from '../unimplemented.js';
+import { type LinuxV24Config, readLinuxV24Config } from './linux-v24-config.js';
+import { linuxV24Era } from './linux-v24-era.js';
+import { LinuxV24Kernel } from './linux-v24-kernel.js';
+import { LinuxV24Personality } from './linux-v24-personality.js';
+import { V24_TOKENS } from './linux-v24-tokens.js';
 
-@injectable()
-@injectFromBase()
-class LinuxV24Personality extends UnimplementedPersonality {
-  readonly id = 'linux-v24' as const;
-}
-
-/** DI unit of the `linux-v24` personality. */
+/** DI unit of the `linux-v24` personality: the parsed configuration, its era's rules, the kernel, the personality. */
 export const linuxV24Module = new ContainerModule(({ bind }) => {
+  bind(V24_TOKENS.Config).toDynamicValue((ctx) =>
+    readLinuxV24Config(ctx.get<KernelConfig>(TOKENS.KernelConfig)),
+  );
+  bind(V24_TOKENS.Era).toDynamicValue((ctx) => linuxV24Era(ctx.get<LinuxV24Config>(V24_TOKENS.Config)));
+  bind(LinuxV24Kernel).toSelf().inSingletonScope();
   bind(TOKENS.Personality).to(LinuxV24Personality).inSingletonScope();
 });
 
@@ -24,4 +28,4 @@ export const linuxV24Definition: PersonalityDefinition = {
 };
 
 /** The typed syscall facade of `linux-v24` (`kernel.sys`). */
-export type LinuxV24Sys = object;
+export type { LinuxV24Sys } from './linux-v24-sys.js';
