@@ -107,7 +107,7 @@ describe('the project signer', () => {
     const pem = join(dir, 'own.pem');
     writeFileSync(pem, own.certificatePem);
     fc.assert(
-      fc.property(arbModuleSpec({ target: 'ko' }), (spec) => {
+      fc.property(arbModuleSpec({ target: { format: 'ko' } }), (spec) => {
         const signed = signModule(buildKo(spec), own);
         const r = verifyModuleSignature(signed, ring);
         expect(r.ok).toBe(true);
@@ -117,7 +117,7 @@ describe('the project signer', () => {
       { numRuns: 15 },
     );
     const one = signModule(
-      buildKo(fc.sample(arbModuleSpec({ target: 'ko' }), { numRuns: 1, seed: 3 })[0]),
+      buildKo(fc.sample(arbModuleSpec({ target: { format: 'ko' } }), { numRuns: 1, seed: 3 })[0]),
       own,
     );
     try {
