@@ -43,7 +43,8 @@ export function atEdge(
       r = err('EFAULT', text);
     }
   }
-  if (!r.ok) k.core.log.debug(`${where}: ${r.error.errno}: ${r.error.reason}`);
+  // The reason goes to the log at debug level; ENOSPC is query_module's size protocol, not a failure.
+  if (!r.ok && r.error.errno !== 'ENOSPC') k.core.log.debug(`${where}: ${r.error.errno}: ${r.error.reason}`);
   k.sync();
   const out = toSyscallReturn('linux', r);
   return trace.steps.length > 0 ? { ...out, pipeline: trace.steps } : out;

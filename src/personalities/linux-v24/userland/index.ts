@@ -1,20 +1,88 @@
 /**
- * modutils 2.4's tools and the neutral actions built on them.
+ * The userland of the `linux-v24` personality: modutils 2.4's `insmod`, `rmmod`, `lsmod`, `ksyms` and a reduced
+ * `modprobe`, and the neutral actions done with them.
  * @module
  */
-import type { NeutralActions, Tool } from '../../personality.js';
+import type { ErrnoName } from '../../../abi/errno.js';
+import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
+import { insmod, insmodDetailed } from './insmod.js';
+import { ksyms } from './ksyms.js';
+import { lsmod } from './lsmod.js';
+import { modprobe } from './modprobe.js';
 import type { ModutilsContext } from './modutils-context.js';
+import { rmmod, rmmodDetailed } from './rmmod.js';
 
 /** The tools by name. */
-export function createModutilsTools(_ctx: ModutilsContext): Record<string, Tool> {
-  return {};
+export function createModutilsTools(ctx: ModutilsContext): Record<string, Tool> {
+  return {
+    insmod: {
+      summary: 'link an object into the kernel (modutils 2.4 user-space linker)',
+      run: (argv) => insmod(argv, ctx),
+    },
+    rmmod: { summary: 'unload modules; -a reaps autoclean modules', run: (argv) => rmmod(argv, ctx) },
+    lsmod: { summary: 'list loaded modules (query_module)', run: (argv) => lsmod(argv, ctx) },
+    ksyms: { summary: 'list exported symbols (query_module QM_SYMBOLS)', run: (argv) => ksyms(argv, ctx) },
+    modprobe: { summary: 'load a module by name from the module path', run: (argv) => modprobe(argv, ctx) },
+  };
 }
 
-/** The neutral actions. */
-export function createV24Actions(_ctx: ModutilsContext): NeutralActions {
-  const none = { result: 'ENOSYS' as const, syscalls: [] };
-  return { load: () => none, unload: () => none, use: () => none, unuse: () => none, list: () => none };
+/**
+ * The neutral actions: `load` is `insmod PATH PARAMS…`, `unload` is `rmmod NAME`, `use`/`unuse` open and close
+ * `/dev/NAME` (a use of the module, `MOD_INC_USE_COUNT`), `list` is `lsmod`. The result is `ok` or the errno
+ * that made the tool fail: the kernel's, or the closest errno for a refusal made in user space (EEXIST for a
+ * name already loaded, ENOENT for unresolved symbols, ENOEXEC for an object insmod cannot use).
+ */
+export function createV24Actions(ctx: ModutilsContext): NeutralActions {
+  const table = ctx.core.syscalls;
+  const fds = new Map<string, number[]>();
+  const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
+    result,
+    syscalls: table.trace(cursor),
+    ...(output === undefined ? {} : { output }),
+  });
+  return {
+    load(path: string, params?: string): ActionResult {
+      const cursor = table.cursor;
+      const argv = [path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')];
+      const r = insmodDetailed(argv, ctx);
+      return done(
+        cursor,
+        r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL'),
+        r.result.stdout + r.result.stderr,
+      );
+    },
+    unload(name: string): ActionResult {
+      const cursor = table.cursor;
+      const r = rmmodDetailed([name], ctx);
+      return done(
+        cursor,
+        r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL'),
+        r.result.stdout + r.result.stderr,
+      );
+    },
+    use(name: string): ActionResult {
+      const cursor = table.cursor;
+      const r = ctx.sys.open(`/dev/${name}`);
+      if (r.errno !== undefined) return done(cursor, r.errno);
+      fds.set(name, [...(fds.get(name) ?? []), Number(r.ret)]);
+      return done(cursor, 'ok');
+    },
+    unuse(name: string): ActionResult {
+      const cursor = table.cursor;
+      const fd = fds.get(name)?.pop();
+      if (fd === undefined) return done(cursor, 'EBADF');
+      const r = ctx.sys.close(fd);
+      return done(cursor, r.errno ?? 'ok');
+    },
+    list(): ActionResult {
+      const cursor = table.cursor;
+      const r = lsmod([], ctx);
+      return done(cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
+    },
+  };
 }
 
-/** `request_module`: `modprobe -s -k -- name`. */
-export function modprobeQuiet(_ctx: ModutilsContext, _name: string): void {}
+/** `request_module(name)`: kmod runs `modprobe -s -k -- name`; its exit status is not returned (2.4). */
+export function modprobeQuiet(ctx: ModutilsContext, name: string): void {
+  modprobe(['-s', '-k', '--', name], ctx);
+}
