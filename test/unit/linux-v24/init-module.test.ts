@@ -428,7 +428,7 @@ describe('linux-v24 init_module: what error paths leave', () => {
       ['2.2.26', false],
     ] as const) {
       const k = v24({ kernelVersion: version });
-      const { addr, image } = created(k, 'mod');
+      const { addr } = created(k, 'mod');
       const header = mem(k, addr, 160);
       const img = buildModuleImage({ base: addr, name: 'mod', size: 4096, sizeOfStruct: 160 });
       img.bytes.fill(0xcc, 120, 160);
