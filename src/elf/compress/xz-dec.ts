@@ -12,14 +12,23 @@ import { type OutputBuffer, OutputLimit } from './output-buffer.js';
 
 /** `enum xz_ret`. */
 export const XZ_RET = {
+  /** Progress made, more input or output space needed. */
   XZ_OK: 0,
+  /** The stream ended and verified. */
   XZ_STREAM_END: 1,
+  /** An integrity check the decoder cannot verify (only with `XZ_DEC_ANY_CHECK`). */
   XZ_UNSUPPORTED_CHECK: 2,
+  /** Allocation failed. */
   XZ_MEM_ERROR: 3,
+  /** The dictionary exceeds the memory limit. */
   XZ_MEMLIMIT_ERROR: 4,
+  /** Not an .xz stream. */
   XZ_FORMAT_ERROR: 5,
+  /** Unsupported header options (check type, filter, flags). */
   XZ_OPTIONS_ERROR: 6,
+  /** Corrupt data. */
   XZ_DATA_ERROR: 7,
+  /** No progress possible (repeated call without progress). */
   XZ_BUF_ERROR: 8,
 } as const;
 

@@ -16,6 +16,7 @@ export {
   readModuleSignatureInfo,
   verifyModuleSignature,
 } from './mod-verify-sig.js';
+export { DIGEST_OIDS } from './oids.js';
 export {
   type Pkcs7Message,
   type Pkcs7SignedInfo,
