@@ -57,6 +57,7 @@ export class LinuxV24Personality implements Personality {
       release: config.release,
       moduleDir: `/lib/modules/${config.release}`,
       hasTaintedFile: hasTaintedFile(config),
+      deviceFds: new Map(),
     };
     this.tools = createModutilsTools(this.context);
     this.actions = createV24Actions(this.context);
@@ -100,22 +101,41 @@ export class LinuxV24Personality implements Personality {
     return `${this.context.moduleDir}/misc/${name}.o`;
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc — `module_list`, and the module devices the simulated process holds open (the use counts they
+   * stand for are in module memory already).
+   */
   snapshot(): JsonValue {
+    const names = new Map<number, string>();
+    for (const [name, fds] of this.context.deviceFds) for (const fd of fds) names.set(fd, name);
     return {
       moduleList: this.kernel.moduleList,
-      devFds: [...this.kernel.devFds].map(([fd, addr]) => [fd, addr]),
+      devices: [...this.kernel.devFds].map(([fd, addr]) => [fd, addr, names.get(fd) ?? '']),
     };
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc — the VFS keeps no open files across a save, so each held device is opened again (its fd number
+   * may change, as in a new process) without counting a second use.
+   */
   restore(state: JsonValue): void {
     const o = asObject(state, 'linux-v24');
     this.kernel.moduleList = Number(o.moduleList);
     this.kernel.devFds.clear();
-    for (const row of asArray(o.devFds ?? [], 'linux-v24.devFds')) {
-      const [fd, addr] = asArray(row, 'devFd');
-      this.kernel.devFds.set(Number(fd), Number(addr));
+    this.context.deviceFds.clear();
+    const rows = asArray(o.devices ?? [], 'linux-v24.devices').map((r) => asArray(r, 'device'));
+    rows.sort((a, b) => Number(a[0]) - Number(b[0]));
+    for (const [, addr, name] of rows) {
+      const rec = this.kernel.recordName(Number(addr));
+      if (rec === undefined) continue;
+      const fd = this.core.vfs.open(`/dev/${rec}`, { read: true, write: false });
+      if (!fd.ok) continue;
+      this.kernel.devFds.set(fd.value, Number(addr));
+      if (name !== '')
+        this.context.deviceFds.set(String(name), [
+          ...(this.context.deviceFds.get(String(name)) ?? []),
+          fd.value,
+        ]);
     }
   }
 }

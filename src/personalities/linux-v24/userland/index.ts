@@ -34,7 +34,7 @@ export function createModutilsTools(ctx: ModutilsContext): Record<string, Tool> 
  */
 export function createV24Actions(ctx: ModutilsContext): NeutralActions {
   const table = ctx.core.syscalls;
-  const fds = new Map<string, number[]>();
+  const fds = ctx.deviceFds;
   const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
     result,
     syscalls: table.trace(cursor),

@@ -19,4 +19,6 @@ export interface ModutilsContext {
   readonly moduleDir: string;
   /** Whether `/proc/sys/kernel/tainted` exists. */
   readonly hasTaintedFile: boolean;
+  /** Device fds the neutral `use` action holds open, by module name (kept with the kernel state). */
+  readonly deviceFds: Map<string, number[]>;
 }
