@@ -40,13 +40,19 @@ const PREFIX = 'module: ';
 export interface I386KernelRelocOptions {
   /** `R_386_PLT32` handled like PC32. */
   readonly plt32: boolean;
+  /**
+   * The 2.6 `printk` text (`module %s: Unknown relocation: %u`) instead of the later `pr_err` with the
+   * `module: ` pr_fmt prefix (3.x on *(recalled)*).
+   */
+  readonly printkMessages?: boolean;
 }
 
 /** Applies one `SHT_REL` section as the 2.6+ kernel does. */
 export function applyRelocateI386(input: RelocationInput, options: I386KernelRelocOptions): RelocResult {
   const name = input.moduleName;
   if (input.isRela) {
-    return relocFail(input, 'ENOEXEC', 0, 0, [`${PREFIX}module ${name}: RELA relocation unsupported`]);
+    // The generic apply_relocate_add() stub of include/linux/moduleloader.h (plain printk, no pr_fmt).
+    return relocFail(input, 'ENOEXEC', 0, 0, [`module ${name}: RELA relocation unsupported`]);
   }
   const n = relSectionBounds(input, SIZEOF_ELF32_REL);
   if (n === undefined) {
@@ -66,7 +72,10 @@ export function applyRelocateI386(input: RelocationInput, options: I386KernelRel
     const sym = info >>> 8;
     const pcrel = type === R_386_PC32 || (type === R_386_PLT32 && options.plt32);
     if (type !== R_386_32 && !pcrel) {
-      return relocFail(input, 'ENOEXEC', i, type, [`${PREFIX}${name}: Unknown relocation: ${type}`]);
+      const line = options.printkMessages
+        ? `module ${name}: Unknown relocation: ${type}`
+        : `${PREFIX}${name}: Unknown relocation: ${type}`;
+      return relocFail(input, 'ENOEXEC', i, type, [line]);
     }
     if (sym >= nsyms || off + 4 > tgt.length) {
       return relocFail(input, 'ENOEXEC', i, type, [
@@ -201,7 +210,7 @@ export const I386_KERNEL_RELOCATOR: Relocator = {
 export function createI386KernelRelocator(options: I386KernelRelocOptions): Relocator {
   return {
     machine: EM_386,
-    name: options.plt32 ? 'i386' : 'i386-no-plt32',
+    name: `i386${options.plt32 ? '' : '-no-plt32'}${options.printkMessages ? '-printk' : ''}`,
     applyRelocations: (input) => applyRelocateI386(input, options),
   };
 }

@@ -9,6 +9,8 @@
  *   relocation target") on the field *before* `val -= loc`, then the write, then the overflow check — which
  *   now also covers PC32/PLT32 (`(s64)val != *(s32 *)loc`).
  * - `unguarded` (2.6.x – 4.14): no guard; write, then the 32/32S overflow checks; PC32 unchecked (`#if 0`).
+ *   Its messages are the 2.6 `printk` texts (`module %s: Unknown rela relocation`); the `pr_fmt` prefix
+ *   (`module: `) of the later forms came with the pr_* conversion during 3.x *(recalled)*.
  * @see arch/x86/kernel/module.c apply_relocate_add, __write_relocate_add (mainline), __apply_relocate_add (6.1)
  * @module
  */
@@ -71,7 +73,8 @@ const PREFIX = 'module: ';
 export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64RelocOptions): RelocResult {
   const name = input.moduleName;
   if (!input.isRela) {
-    return relocFail(input, 'ENOEXEC', 0, 0, [`${PREFIX}module ${name}: REL relocation unsupported`]);
+    // The generic apply_relocate() stub of include/linux/moduleloader.h (plain printk, no pr_fmt).
+    return relocFail(input, 'ENOEXEC', 0, 0, [`module ${name}: REL relocation unsupported`]);
   }
   const n = relSectionBounds(input, SIZEOF_ELF64_RELA);
   if (n === undefined) {
@@ -135,7 +138,7 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
         overflow = hi !== (lo >= 0x80000000 ? 0xffffffff : 0);
         break;
       case R_X86_64_PLT32:
-        if (!plt32) return unknown(input, i, type);
+        if (!plt32) return unknown(input, i, type, form);
         size = 4;
         pcrel = true;
         checkAfter = guarded;
@@ -146,12 +149,12 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
         checkAfter = guarded;
         break;
       case R_X86_64_PC64:
-        if (!pc64) return unknown(input, i, type);
+        if (!pc64) return unknown(input, i, type, form);
         size = 8;
         pcrel = true;
         break;
       default:
-        return unknown(input, i, type);
+        return unknown(input, i, type, form);
     }
     // The kernel writes at sh_addr + r_offset without a bound; a field outside its section is refused here.
     if (offHi !== 0 || offLo + size > tlen) {
@@ -176,7 +179,7 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
       if (checkAfter) overflow = hi !== (lo >= 0x80000000 ? 0xffffffff : 0);
     }
     if (mainline) {
-      if (overflow) return overflowed(input, i, type, hi, lo);
+      if (overflow) return overflowed(input, i, type, hi, lo, PREFIX);
       if (nonzero(tgt, offLo, size)) {
         return relocFail(input, 'ENOEXEC', i, type, [
           `${PREFIX}x86/modules: Invalid relocation target, existing value is nonzero for type ${type}, loc ${pointer(pHi, pLo, 64)}, val ${hex64(hi, lo)}`,
@@ -186,7 +189,7 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
     tdv.setUint32(offLo, lo, true);
     if (size === 8) tdv.setUint32(offLo + 4, hi, true);
     // Older kernels store first and then compare the stored field with the value.
-    if (!mainline && overflow) return overflowed(input, i, type, hi, lo);
+    if (!mainline && overflow) return overflowed(input, i, type, hi, lo, guarded ? PREFIX : '');
   }
   return OK_VOID;
 }
@@ -196,16 +199,25 @@ function nonzero(b: Uint8Array, at: number, size: number): boolean {
   return size === 8 && (b[at + 4] | b[at + 5] | b[at + 6] | b[at + 7]) !== 0;
 }
 
-function unknown(input: RelocationInput, i: number, type: number): RelocResult {
-  return relocFail(input, 'ENOEXEC', i, type, [
-    `${PREFIX}${input.moduleName}: Unknown rela relocation: ${type}`,
-  ]);
+function unknown(input: RelocationInput, i: number, type: number, form: X86_64RelocForm): RelocResult {
+  const line =
+    form === 'unguarded'
+      ? `module ${input.moduleName}: Unknown rela relocation: ${type}`
+      : `${PREFIX}${input.moduleName}: Unknown rela relocation: ${type}`;
+  return relocFail(input, 'ENOEXEC', i, type, [line]);
 }
 
-function overflowed(input: RelocationInput, i: number, type: number, hi: number, lo: number): RelocResult {
+function overflowed(
+  input: RelocationInput,
+  i: number,
+  type: number,
+  hi: number,
+  lo: number,
+  prefix: string,
+): RelocResult {
   return relocFail(input, 'ENOEXEC', i, type, [
-    `${PREFIX}overflow in relocation type ${type} val ${hex64(hi, lo)}`,
-    `${PREFIX}\`${input.moduleName}' likely not compiled with -mcmodel=kernel`,
+    `${prefix}overflow in relocation type ${type} val ${hex64(hi, lo)}`,
+    `${prefix}\`${input.moduleName}' likely not compiled with -mcmodel=kernel`,
   ]);
 }
 

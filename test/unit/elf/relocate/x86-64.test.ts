@@ -162,8 +162,16 @@ describe('x86_64 checks by era', () => {
     expect(run([{ off: 0, type: 2, sym: 1, addend: 0n }], [0n, 0x80001000n], opts).r.ok).toBe(true);
     for (const t of [4, 24]) {
       const u = run([{ off: 0, type: t, sym: 1, addend: 0n }], [0n, 0n], opts);
-      expect(u.log).toEqual([`module: m: Unknown rela relocation: ${t}`]);
+      expect(u.log).toEqual([`module m: Unknown rela relocation: ${t}`]);
     }
+  });
+
+  it('before 4.15 the overflow lines carry no pr_fmt prefix', () => {
+    const r = run([{ off: 0, type: 11, sym: 1, addend: 0n }], [0n, 0x80000000n], x86_64RelocOptionsFor(2, 6));
+    expect(r.log).toEqual([
+      'overflow in relocation type 11 val 80000000',
+      "`m' likely not compiled with -mcmodel=kernel",
+    ]);
   });
 
   it('4.16 adds PLT32, 4.20 PC64; 6.2 is the mainline form', () => {
@@ -223,6 +231,6 @@ describe('x86_64 refusals', () => {
       moduleName: 'm',
     });
     expect(r?.ok).toBe(false);
-    if (r !== undefined && !r.ok) expect(r.error.reason).toBe('module: module m: REL relocation unsupported');
+    if (r !== undefined && !r.ok) expect(r.error.reason).toBe('module m: REL relocation unsupported');
   });
 });
