@@ -48,6 +48,11 @@ describe.skipIf(!HAVE)('round trips of real modules through the CLI compressors'
     ['xz', 'xz -9e --check=crc32', ['-9e', '--check=crc32', '-c']],
     ['xz', 'xz --x86 --lzma2 --check=crc32 (BCJ)', ['--x86', '--lzma2', '--check=crc32', '-c']],
     ['xz', 'xz -0 --check=none', ['-0', '--check=none', '-c']],
+    [
+      'xz',
+      'xz -T2 --block-size=20KiB --check=crc32 (blocks with sizes in their headers)',
+      ['-T2', '--block-size=20KiB', '--check=crc32', '-c'],
+    ],
     ['zstd', 'zstd -19 (kbuild)', ['-19', '-q', '-c']],
     ['zstd', 'zstd -1 --no-check', ['-1', '--no-check', '-q', '-c']],
     ['zstd', 'zstd -19 --long=27', ['-19', '--long=27', '-q', '-c']],
