@@ -5,7 +5,20 @@
  * @see crypto/asymmetric_keys/asymmetric_type.c find_asymmetric_key; certs/system_keyring.c
  * @module
  */
+import { berRead } from './ber.js';
 import { parseX509, pemCertificates, type X509Cert } from './x509-cert.js';
+
+/** Splits concatenated DER certificates (the layout of the kernel's `system_certificate_list`). */
+function derCertificates(blob: Uint8Array): Uint8Array[] | undefined {
+  const out: Uint8Array[] = [];
+  for (let p = 0; p < blob.length; ) {
+    const n = berRead(blob, p, blob.length);
+    if (typeof n === 'string') return undefined;
+    out.push(blob.subarray(p, n.next));
+    p = n.next;
+  }
+  return out;
+}
 
 /** A configuration error: a certificate that does not parse. */
 export class KeyringError extends Error {
@@ -34,7 +47,10 @@ export class TrustedKeyring {
     if (cert.skid !== undefined) this.byId.set(cert.skid, cert);
   }
 
-  /** Adds every certificate of a DER or PEM blob; throws {@link KeyringError} on a malformed one. */
+  /**
+   * Adds every certificate of a blob: PEM text (one or more certificates) or DER (one or more concatenated
+   * certificates). Throws {@link KeyringError} on a malformed one.
+   */
   addBlob(blob: Uint8Array | string): void {
     const text =
       typeof blob === 'string'
@@ -44,7 +60,7 @@ export class TrustedKeyring {
       ? pemCertificates(text)
       : typeof blob === 'string'
         ? []
-        : [blob];
+        : (derCertificates(blob) ?? []);
     if (ders.length === 0) throw new KeyringError('no certificate in the given data');
     for (const d of ders) {
       const c = parseX509(d);

@@ -3,7 +3,9 @@
  * bounded BER reader, with the parser's actions and their errors: EBADMSG for malformed encoding (and the
  * decoder's quirk that fields missing at the end of a constructed element are skipped, not refused), EINVAL
  * for unsupported content/versions, ENOPKG for unknown digest or public-key algorithms, EKEYREJECTED for
- * forbidden authenticated attributes, EMSGSIZE for a message over 64 KiB.
+ * forbidden authenticated attributes; a message over 64 KiB (EMSGSIZE in the kernel) is reported as EBADMSG
+ * with a note until the errno names include EMSGSIZE. Algorithm messages print the dotted OID where the
+ * kernel prints its `enum OID` number; the informational "Unknown OID" lines are not reproduced.
  * @see crypto/asymmetric_keys/pkcs7_parser.c (6.1), lib/asn1_decoder.c
  * @module
  */
@@ -75,6 +77,7 @@ export interface Pkcs7Message {
   haveAuthattrs: boolean;
 }
 
+/** Internal early exit of the grammar walk with the action's errno and line; caught in pkcs7ParseMessage. */
 class Stop {
   constructor(
     readonly errno: ErrnoName,
@@ -139,7 +142,7 @@ export function pkcs7ParseMessage(b: Uint8Array): Result<Pkcs7Message, SigFailur
       const top = berRead(b, 0, b.length);
       if (typeof top === 'string') throw BAD;
       if (!tagMatch(TAG.SEQUENCE, top.tag)) throw BAD;
-      contentInfo(b, top, msg, lines);
+      contentInfo(b, top, msg);
     }
     checkAuthattrs(msg);
   } catch (e) {
@@ -154,7 +157,7 @@ function oidOf(b: Uint8Array, n: BerNode | undefined): string | undefined {
   return n === undefined ? undefined : berOid(b, n);
 }
 
-function contentInfo(b: Uint8Array, top: BerNode, msg: Pkcs7Message, lines: string[]): void {
+function contentInfo(b: Uint8Array, top: BerNode, msg: Pkcs7Message): void {
   const f = fields(b, top);
   const type = f.need(TAG.OID);
   if (type !== undefined && oidOf(b, type) !== OID_SIGNED_DATA) {
@@ -166,14 +169,14 @@ function contentInfo(b: Uint8Array, top: BerNode, msg: Pkcs7Message, lines: stri
   const inner = fields(b, content);
   const sd = inner.need(TAG.SEQUENCE);
   inner.end();
-  if (sd !== undefined) signedData(b, sd, msg, lines);
+  if (sd !== undefined) signedData(b, sd, msg);
 }
 
 function version(b: Uint8Array, n: BerNode): number | undefined {
   return n.end - n.body === 1 ? b[n.body] : undefined;
 }
 
-function signedData(b: Uint8Array, sd: BerNode, msg: Pkcs7Message, lines: string[]): void {
+function signedData(b: Uint8Array, sd: BerNode, msg: Pkcs7Message): void {
   const f = fields(b, sd);
   const v = f.need(TAG.INTEGER);
   if (v !== undefined) {
@@ -225,12 +228,12 @@ function signedData(b: Uint8Array, sd: BerNode, msg: Pkcs7Message, lines: string
   if (sis === undefined) return;
   const list = fields(b, sis);
   for (let si = list.opt(TAG.SEQUENCE); si !== undefined; si = list.opt(TAG.SEQUENCE)) {
-    signerInfo(b, si, msg, lines);
+    signerInfo(b, si, msg);
   }
   list.end();
 }
 
-function signerInfo(b: Uint8Array, si: BerNode, msg: Pkcs7Message, _lines: string[]): void {
+function signerInfo(b: Uint8Array, si: BerNode, msg: Pkcs7Message): void {
   const sinfo: Pkcs7SignedInfo = {
     index: msg.signedInfos.length + 1,
     hashAlgo: undefined,

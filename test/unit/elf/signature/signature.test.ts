@@ -273,5 +273,7 @@ describe('verify_pkcs7_signature for modules', () => {
         .errno,
     ).toBe('ok');
     expect(() => TrustedKeyring.from([new Uint8Array([1, 2, 3])])).toThrow();
+    const list = new Uint8Array([...key.certificate, ...other.certificate]);
+    expect(TrustedKeyring.from([list]).size).toBe(2);
   });
 });
