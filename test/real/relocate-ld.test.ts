@@ -347,6 +347,47 @@ describe.skipIf(!HAVE_TOOLS)('relocation engines equal GNU ld', () => {
     expect(typeCounts.get(`${EM_X86_64}:10`) ?? 0).toBeGreaterThan(0);
   });
 
+  it('absolute 32-bit fields at kernel addresses: ld says "truncated to fit", the engine says overflow', () => {
+    const r = rng(12345);
+    const objs = [
+      compile('ovfa', program('a', 'b', 'small', r), 'small', false),
+      compile('ovfb', program('b', 'a', 'small', r), 'small', false),
+    ];
+    const place = layout(objs, 'kernel', r);
+    const script = join(WORK, 'overflow.ld');
+    writeFileSync(script, linkerScript(objs, place));
+    const ld = spawnSync(
+      'ld',
+      ['-T', script, '--no-relax', '-nostdlib', '-static', '-e', '0', '-o', join(WORK, 'ovf.elf')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(ld.status).not.toBe(0);
+    expect(ld.stderr).toMatch(/relocation truncated to fit: R_X86_64_32S? /);
+    const lines: string[] = [];
+    objs.forEach((o, oi) => {
+      const values = symbolValues(objs, oi, place);
+      for (const rs of o.elf.sections) {
+        if (rs.type !== SHT_RELA || !o.alloc.includes(rs.info)) continue;
+        const data = o.elf.sectionData(o.elf.sections[rs.info]);
+        if (!data.ok) continue;
+        RELOCATORS.get(EM_X86_64)?.applyRelocations({
+          image: o.elf.bytes,
+          relOffset: rs.offset,
+          relSize: rs.size,
+          isRela: true,
+          target: data.value.slice(),
+          targetAddress: place.get(`${oi}:${rs.info}`) ?? 0n,
+          symbolValues: values,
+          moduleName: `obj${oi}`,
+          log: (l) => lines.push(l),
+        });
+      }
+    });
+    expect(lines.some((l) => /^module: overflow in relocation type 1[01] val /.test(l))).toBe(true);
+  });
+
   it.skipIf(!HAVE_M32)(
     'i386 -m32 objects (REL: R_386_32, R_386_PC32/PLT32), kernel and insmod 2.4 engines',
     () => {
