@@ -142,6 +142,29 @@ describe('linux-v24 insmod: what it builds', () => {
     expect(k.sys.querySymbols('alpha').map((s) => s.name)).toEqual(['alpha_fn']);
   });
 
+  it('-m prints the load map: sections in load order from the base, symbols by final value', () => {
+    const k = v24();
+    const path = stage(k, { name: 'm', exports: ['m_fn'], params: [{ name: 'lvl', type: 'int' }] });
+    const out = k.run('insmod', ['-m', path]).stdout.split('\n');
+    const base = k.sys.queryInfo('m').addr.toString(16);
+    expect(out[0]).toBe('Sections:       Size      Address   Align');
+    expect(out[1]).toBe(`.this           00000060  ${base}  2**2`);
+    expect(out.map((l) => l.split(' ')[0]).slice(1, 8)).toEqual([
+      '.this',
+      '.text',
+      '__ksymtab',
+      '.kstrtab',
+      '__archdata',
+      '.data',
+      '.bss',
+    ]);
+    const symbols = out.slice(out.indexOf('Symbols:') + 1).filter((l) => l !== '');
+    const values = symbols.map((l) => Number.parseInt(l.split(' ')[0], 16));
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(symbols).toContain(`${symbolValue(k, 'm_fn').toString(16)} T m_fn`);
+    expect(symbols.some((l) => l.endsWith(' t init_module'))).toBe(true);
+  });
+
   it('-o names the module; -k sets MOD_AUTOCLEAN in the image', () => {
     const k = v24();
     stage(k, { name: 'alpha' });

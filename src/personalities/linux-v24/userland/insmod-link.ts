@@ -10,8 +10,12 @@
  */
 import {
   SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_WRITE,
+  SHN_ABS,
   SHN_HIRESERVE,
   SHN_LORESERVE,
+  SHT_NOBITS,
   STB_GLOBAL,
   STB_LOCAL,
   STT_NOTYPE,
@@ -227,5 +231,46 @@ export function fillModuleHeader(f: ObjFile, size: number, autoclean: boolean, u
   if (archdata !== undefined && archdata.size > 0) {
     set('archdata_start', archdata.addr);
     set('archdata_end', archdata.addr + archdata.size);
+  }
+}
+
+/**
+ * `print_load_map` (`insmod -m`): the sections in load order with size, address and alignment, then every
+ * symbol of a loaded section (or absolute) by final value, typed like `nm`. Symbols with equal values keep
+ * their hash-table order (glibc's qsort leaves that order unspecified).
+ */
+export function printLoadMap(f: ObjFile, out: (line: string) => void): void {
+  out(`Sections:       Size      ${'Address'.padEnd(8)}  Align`);
+  for (const sec of f.loadOrder) {
+    let a = -1;
+    for (let tmp = sec.addralign; tmp !== 0; tmp >>>= 1) a++;
+    out(
+      `${sec.name.padEnd(15)} ${sec.size.toString(16).padStart(8, '0')}  ${sec.addr.toString(16).padStart(8, '0')}  2**${Math.max(a, 0)}`,
+    );
+  }
+  const loaded = f.sections.map((s) => (s.flags & SHF_ALLOC) !== 0);
+  const all = [...f.symbols()].filter(
+    (s) => s.secidx <= SHN_HIRESERVE && (s.secidx >= SHN_LORESERVE || loaded[s.secidx] === true),
+  );
+  all.sort((x, y) => f.finalValue(x) - f.finalValue(y));
+  out('\nSymbols:');
+  for (const sym of all) {
+    let type = '?';
+    let value: number;
+    if (sym.secidx === SHN_ABS) {
+      type = 'A';
+      value = sym.value;
+    } else if (sym.secidx === 0) {
+      type = 'U';
+      value = 0;
+    } else {
+      const sec = f.sections[sym.secidx];
+      if (sec.type === SHT_NOBITS) type = 'B';
+      else if (sec.flags & SHF_ALLOC)
+        type = sec.flags & SHF_EXECINSTR ? 'T' : sec.flags & SHF_WRITE ? 'D' : 'R';
+      value = (sym.value + sec.addr) >>> 0;
+    }
+    if (stBind(sym.info) === STB_LOCAL) type = type.toLowerCase();
+    out(`${(value >>> 0).toString(16).padStart(8, '0')} ${type} ${sym.name}`);
   }
 }

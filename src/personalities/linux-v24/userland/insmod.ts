@@ -21,6 +21,7 @@ import {
   hideSpecialSymbols,
   ncvEqual,
   ncvHash,
+  printLoadMap,
 } from './insmod-link.js';
 import { getKernelInfo, K_SYMBOLS } from './modstat.js';
 import { readUserFile, resolvePath, searchModulePath } from './module-files.js';
@@ -190,6 +191,7 @@ export function insmodDetailed(argv: readonly string[], ctx: ModutilsContext): I
   let exportAll = true;
   let ksymoops = true;
   let forceKallsyms = false;
+  let loadMap = false;
   let mName: string | undefined;
   let blob: string | undefined;
   let prefix: string | undefined;
@@ -215,6 +217,9 @@ export function insmodDetailed(argv: readonly string[], ctx: ModutilsContext): I
         break;
       case 'S':
         forceKallsyms = true;
+        break;
+      case 'm':
+        loadMap = true;
         break;
       case 'v':
         verbose = true;
@@ -244,7 +249,6 @@ export function insmodDetailed(argv: readonly string[], ctx: ModutilsContext): I
         prefix ??= o.arg;
         break;
       case 'L':
-      case 'm':
       case 'r':
       case 'e':
       case 'R':
@@ -394,6 +398,7 @@ export function insmodDetailed(argv: readonly string[], ctx: ModutilsContext): I
   }
   fillModuleHeader(f, mSize, autoclean, used);
   const image = createImage(f, mSize);
+  if (loadMap) printLoadMap(f, (line) => io.lprintf(line));
   if (blob !== undefined) {
     const w = ctx.core.vfs.writeFile(resolvePath(blob), image, { mode: 0o644 });
     if (!w.ok) io.error(`open ${blob} failed ${strerror(w.error.errno)}`, w.error.errno);
