@@ -3,14 +3,17 @@
  * done on (hi, lo) Number pairs, so the common path allocates nothing and touches no BigInt.
  *
  * Three forms of the function, by era:
- * - `mainline` (6.2+, `__write_relocate_add`): unknown type, then the overflow checks (32, 32S), then the
- *   "existing value is nonzero" guard over the whole field, then the write. PC32/PLT32 are not range-checked.
- * - `skip-guard` (4.15 – 6.1, `__apply_relocate_add`): per type, the nonzero guard ("Skipping invalid
- *   relocation target") on the field *before* `val -= loc`, then the write, then the overflow check — which
- *   now also covers PC32/PLT32 (`(s64)val != *(s32 *)loc`).
- * - `unguarded` (2.6.x – 4.14): no guard; write, then the 32/32S overflow checks; PC32 unchecked (`#if 0`).
+ * - `mainline` (6.3+, `__write_relocate_add`): unknown type, then the overflow checks (32, 32S), then the
+ *   "existing value is nonzero" guard over the whole field, then the write.
+ * - `skip-guard` (4.15 – 6.2, `__apply_relocate_add`, commit eda9cec4c9a1): per type, the nonzero guard
+ *   ("Skipping invalid relocation target") on the field *before* `val -= loc`, so the message shows S + A;
+ *   then the write; then the 32/32S overflow check.
+ * - `unguarded` (2.6.x – 4.14): no guard; write, then the 32/32S overflow checks.
  *   Its messages are the 2.6 `printk` texts (`module %s: Unknown rela relocation`); the `pr_fmt` prefix
  *   (`module: `) of the later forms came with the pr_* conversion during 3.x *(recalled)*.
+ * PC32/PLT32 are never range-checked by a released kernel: the check sat under `#if 0` until 6.3 removed it
+ * ("x86/module: remove unused code in __apply_relocate_add"). `pc32OverflowCheck` turns that dead check on
+ * for experiments (store, then `(s64)val != *(s32 *)loc` → overflow).
  * @see arch/x86/kernel/module.c apply_relocate_add, __write_relocate_add (mainline), __apply_relocate_add (6.1)
  * @module
  */
@@ -47,18 +50,21 @@ export interface X86_64RelocOptions {
   readonly plt32: boolean;
   /** `R_X86_64_PC64` handled (relative jump labels, 4.20+ *(recalled)*); otherwise unknown. */
   readonly pc64: boolean;
+  /** The `#if 0` PC32/PLT32 overflow check, enabled (no released kernel does; default off). */
+  readonly pc32OverflowCheck?: boolean;
 }
 
 /** The newest kernels' behaviour. */
 export const X86_64_MAINLINE: X86_64RelocOptions = { form: 'mainline', plt32: true, pc64: true };
 
 /**
- * The engine's options for a kernel version: `unguarded` before 4.15, `skip-guard` 4.15 – 6.1, `mainline`
- * from 6.2 (livepatch's `clear_relocate_add` rework); PLT32 from 4.16, PC64 from 4.20 *(recalled)*.
+ * The engine's options for a kernel version: `unguarded` before 4.15, `skip-guard` 4.15 – 6.2, `mainline`
+ * from 6.3 (livepatch's "Clear relocation targets on a module removal", 0c05e7bd2d01); PLT32 from 4.16,
+ * PC64 from 4.20 *(recalled)*.
  */
 export function x86_64RelocOptionsFor(major: number, minor: number): X86_64RelocOptions {
   const v = major * 1000 + minor;
-  const form: X86_64RelocForm = v < 4015 ? 'unguarded' : v < 6002 ? 'skip-guard' : 'mainline';
+  const form: X86_64RelocForm = v < 4015 ? 'unguarded' : v < 6003 ? 'skip-guard' : 'mainline';
   return { form, plt32: v >= 4016, pc64: v >= 4020 };
 }
 
@@ -92,6 +98,7 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
   const { form, plt32, pc64 } = options;
   const mainline = form === 'mainline';
   const guarded = form === 'skip-guard';
+  const pc32Check = options.pc32OverflowCheck === true;
 
   for (let i = 0, e = input.relOffset; i < n; i++, e += SIZEOF_ELF64_RELA) {
     const type = dv.getUint32(e + 8, true);
@@ -141,12 +148,12 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
         if (!plt32) return unknown(input, i, type, form);
         size = 4;
         pcrel = true;
-        checkAfter = guarded;
+        checkAfter = pc32Check;
         break;
       case R_X86_64_PC32:
         size = 4;
         pcrel = true;
-        checkAfter = guarded;
+        checkAfter = pc32Check;
         break;
       case R_X86_64_PC64:
         if (!pc64) return unknown(input, i, type, form);
@@ -179,7 +186,7 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
       if (checkAfter) overflow = hi !== (lo >= 0x80000000 ? 0xffffffff : 0);
     }
     if (mainline) {
-      if (overflow) return overflowed(input, i, type, hi, lo, PREFIX);
+      if (overflow && !checkAfter) return overflowed(input, i, type, hi, lo, PREFIX);
       if (nonzero(tgt, offLo, size)) {
         return relocFail(input, 'ENOEXEC', i, type, [
           `${PREFIX}x86/modules: Invalid relocation target, existing value is nonzero for type ${type}, loc ${pointer(pHi, pLo, 64)}, val ${hex64(hi, lo)}`,
@@ -188,8 +195,10 @@ export function applyRelocateAddX86_64(input: RelocationInput, options: X86_64Re
     }
     tdv.setUint32(offLo, lo, true);
     if (size === 8) tdv.setUint32(offLo + 4, hi, true);
-    // Older kernels store first and then compare the stored field with the value.
-    if (!mainline && overflow) return overflowed(input, i, type, hi, lo, guarded ? PREFIX : '');
+    // Older kernels (and the #if 0 PC32 check) store first and then compare the stored field with the value.
+    if ((!mainline || checkAfter) && overflow) {
+      return overflowed(input, i, type, hi, lo, form === 'unguarded' ? '' : PREFIX);
+    }
   }
   return OK_VOID;
 }

@@ -137,19 +137,28 @@ describe('x86_64 checks by era', () => {
     expect(far.r.ok).toBe(true);
   });
 
-  it('4.15 – 6.1: the guard message is "Skipping…" with S + A, and PC32 overflow is checked after the store', () => {
+  it('4.15 – 6.2: the guard message is "Skipping…" with S + A; PC32 is not range-checked', () => {
     const opts = x86_64RelocOptionsFor(6, 1);
     expect(opts).toEqual({ form: 'skip-guard', plt32: true, pc64: true });
+    expect(x86_64RelocOptionsFor(6, 2).form).toBe('skip-guard');
     const nz = run([{ off: 0, type: 2, sym: 1, addend: 0n }], [0n, BASE + 0x100n], opts, 8, 1);
     expect(nz.log).toEqual([
       'module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type 2, loc ffffffffc0001000, val ffffffffc0001100',
     ]);
+    expect(run([{ off: 0, type: 2, sym: 1, addend: 0n }], [0n, 0x80001000n], opts).r.ok).toBe(true);
+    // 32S overflow: the truncated value is stored before the comparison.
+    const far = run([{ off: 0, type: 11, sym: 1, addend: 0n }], [0n, 0x80001000n], opts);
+    expect(far.log[0]).toBe('module: overflow in relocation type 11 val 80001000');
+    expect(far.v.getUint32(0, true)).toBe(0x80001000);
+  });
+
+  it('the #if 0 PC32 overflow check, when enabled, stores and then refuses', () => {
+    const opts = { ...x86_64RelocOptionsFor(6, 1), pc32OverflowCheck: true };
     const far = run([{ off: 0, type: 2, sym: 1, addend: 0n }], [0n, 0x80001000n], opts);
     expect(far.r.ok).toBe(false);
     expect(far.log[0]).toBe(
       `module: overflow in relocation type 2 val ${(0x80001000n - BASE + (1n << 64n)).toString(16)}`,
     );
-    // The truncated value was stored before the comparison.
     expect(far.v.getUint32(0, true)).toBe(Number(BigInt.asUintN(32, 0x80001000n - BASE)));
   });
 
@@ -174,10 +183,10 @@ describe('x86_64 checks by era', () => {
     ]);
   });
 
-  it('4.16 adds PLT32, 4.20 PC64; 6.2 is the mainline form', () => {
+  it('4.16 adds PLT32, 4.20 PC64; 6.3 is the mainline form', () => {
     expect(x86_64RelocOptionsFor(4, 16).plt32).toBe(true);
     expect(x86_64RelocOptionsFor(4, 19).pc64).toBe(false);
-    expect(x86_64RelocOptionsFor(6, 2).form).toBe('mainline');
+    expect(x86_64RelocOptionsFor(6, 3).form).toBe('mainline');
   });
 });
 
