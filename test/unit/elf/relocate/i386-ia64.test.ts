@@ -39,7 +39,9 @@ function input(image: Uint8Array, target: Uint8Array, syms: bigint[], log?: stri
 function words(...w: number[]): Uint8Array {
   const b = new Uint8Array(w.length * 4);
   const v = new DataView(b.buffer);
-  w.forEach((x, i) => v.setUint32(i * 4, x >>> 0, true));
+  w.forEach((x, i) => {
+    v.setUint32(i * 4, x >>> 0, true);
+  });
   return b;
 }
 
