@@ -29,6 +29,16 @@ function hasTaintedFile(config: LinuxV24Config): boolean {
   return minor > 4 || (minor === 4 && patch >= 10);
 }
 
+/**
+ * Scenario files and the conformance suite write parameters as a `{ name: type }` map; the builder takes a
+ * list of `{ name, type }`.
+ */
+function withParamList(spec: NeutralModuleSpec): NeutralModuleSpec {
+  const p = spec.params;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return spec;
+  return { ...spec, params: Object.entries(p).map(([name, type]) => ({ name, type })) };
+}
+
 /** Linux 2.2 / 2.4. */
 @injectable()
 export class LinuxV24Personality implements Personality {
@@ -88,7 +98,7 @@ export class LinuxV24Personality implements Personality {
 
   /** An i386 `.o` for modutils 2.4 (built against this kernel's release, modversions as configured). */
   buildImage(spec: NeutralModuleSpec): Uint8Array {
-    const s = moduleSpecFromJson(spec);
+    const s = moduleSpecFromJson(withParamList(spec));
     if (!s.ok) throw new TypeError(`module spec ${spec.name}: ${s.error}`);
     return buildI386Object(
       { ...s.value, kernelRelease: s.value.kernelRelease ?? this.config.release },
