@@ -234,3 +234,19 @@ describe('linux-v24 get_kernel_syms', () => {
     expect(k.sys.get_kernel_syms(0x5000).ret).toBe(0);
   });
 });
+
+describe('linux-v24 /proc/modules page limit', () => {
+  it('stops where the page fills, mid-line, as get_module_list does', () => {
+    const k = v24();
+    // 25-character names: 50-byte lines; after 81 of them 46 bytes are left, room for a name and its size but
+    // not for " (uninitialized)", so the 82nd line stops after the size.
+    const names = Array.from({ length: 90 }, (_, i) => `${'m'.repeat(22)}${String(i).padStart(3, '0')}`);
+    for (const n of names) create(k, n, 4096);
+    const proc = k.read('/proc/modules') ?? '';
+    expect(proc.length).toBe(81 * 50 + 33);
+    const lines = proc.split('\n');
+    expect(lines[0]).toBe(`${names[89]}    4096 (uninitialized)`);
+    expect(lines[81]).toBe(`${names[89 - 81]}    4096`);
+    expect(k.sys.queryModules().length).toBe(90);
+  });
+});

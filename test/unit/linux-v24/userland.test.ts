@@ -370,6 +370,16 @@ describe('linux-v24 rmmod, lsmod, ksyms, modprobe', () => {
     expect(root.run('lsmod').stdout).toMatch(/\nalpha {15}[ 0-9]{8} {3}0 {2}\(unused\)\n$/);
   });
 
+  it('lsmod states: an init that never returned is (initializing), with its count; insmod could not delete it', () => {
+    const k = v24();
+    const path = stage(k, { name: 'slow', behaviour: { init: [{ block: true }] } });
+    const r = k.run('insmod', [path]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(`${path}: init_module: Interrupted system call\n`);
+    expect(k.run('lsmod').stdout).toMatch(/\nslow {16}[ 0-9]{8} {3}1 {2}\(initializing\)\n$/);
+    expect(k.read('/proc/modules')).toMatch(/^slow {16}[ 0-9]{8} \(initializing\)\n$/);
+  });
+
   it('ksyms lists module symbols, -m module lines, -a the kernel too', () => {
     const k = v24();
     stage(k, { name: 'alpha', exports: ['alpha_fn'] });
