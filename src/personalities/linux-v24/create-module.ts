@@ -27,6 +27,7 @@ export function createModule(k: LinuxV24Kernel, namePtr: number, size: number): 
   // module_map is vmalloc, which maps whole pages: the slack past `size` is real, writable memory.
   const alloc = core.memory.alloc(Math.ceil(bytes / PAGE_SIZE_I386) * PAGE_SIZE_I386, name);
   if (!alloc.ok) return err('ENOMEM', `create_module: vmalloc(${bytes}) failed`);
+  k.mem.invalidate();
   const addr = Number(alloc.value.address);
   const mod = k.struct(addr);
   mod.set('size_of_struct', k.era.sizeofModule);

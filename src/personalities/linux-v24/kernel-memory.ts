@@ -24,8 +24,7 @@ export function hex8(n: number): string {
 /** Latin-1 text of C bytes (kernel strings are bytes). */
 export function latin1(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i += 4096)
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return s;
 }
 
@@ -36,22 +35,58 @@ export function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
-/** Loads and stores over the module area, with the oops behaviour described in the module notes. */
+/** A live allocation as numbers, for the lookup index. */
+interface Mapped {
+  readonly start: number;
+  readonly size: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Loads and stores over the module area, with the oops behaviour described in the module notes. Lookups go
+ * through a sorted index of the live allocations (binary search), rebuilt after {@link KernelMemory.invalidate}
+ * — which every syscall entry and every allocation or free of the personality calls.
+ */
 export class KernelMemory {
+  private index: Mapped[] | undefined;
+
   constructor(private readonly area: AddressSpace) {}
 
+  /** Forgets the allocation index (the area changed). */
+  invalidate(): void {
+    this.index = undefined;
+  }
+
+  private find(address: number): Mapped | undefined {
+    this.index ??= this.area
+      .allocations()
+      .map((a) => ({ start: Number(a.address), size: a.size, bytes: a.bytes }));
+    const idx = this.index;
+    let lo = 0;
+    let hi = idx.length - 1;
+    const at = address >>> 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = idx[mid];
+      if (at < m.start) hi = mid - 1;
+      else if (at >= m.start + m.size) lo = mid + 1;
+      else return m;
+    }
+    return undefined;
+  }
+
   private locate(address: number, length: number): { bytes: Uint8Array; offset: number } {
-    const a = this.area.find(BigInt(address >>> 0));
+    const a = this.find(address);
     if (a === undefined) throw new KernelOops(address);
-    const offset = (address >>> 0) - Number(a.address);
-    if (offset + length > a.size) throw new KernelOops(Number(a.address) + a.size);
+    const offset = (address >>> 0) - a.start;
+    if (offset + length > a.size) throw new KernelOops(a.start + a.size);
     return { bytes: a.bytes, offset };
   }
 
   /** Whether `[address, address+length)` lies inside one live allocation. */
   mapped(address: number, length: number): boolean {
-    const a = this.area.find(BigInt(address >>> 0));
-    return a !== undefined && (address >>> 0) - Number(a.address) + length <= a.size;
+    const a = this.find(address);
+    return a !== undefined && (address >>> 0) - a.start + length <= a.size;
   }
 
   /** A 32-bit little-endian load (unsigned). */
@@ -94,6 +129,17 @@ export class KernelMemory {
     const nul = bytes.indexOf(0, offset);
     if (nul < 0) throw new KernelOops(address + (bytes.length - offset));
     return nul - offset;
+  }
+
+  /** `strcmp(p, name) == 0` against the bytes of `name` (no string is built: `find_module` runs it a lot). */
+  cstrEquals(address: number, name: Uint8Array): boolean {
+    const { bytes, offset } = this.locate(address, 0);
+    for (let i = 0; i <= name.length; i++) {
+      if (offset + i >= bytes.length) throw new KernelOops(address + i);
+      const want = i < name.length ? name[i] : 0;
+      if (bytes[offset + i] !== want) return false;
+    }
+    return true;
   }
 
   /** The C string at `address` (bytes before the NUL) as Latin-1 text. */

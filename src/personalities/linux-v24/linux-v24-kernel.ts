@@ -21,7 +21,7 @@ import { KernelCore } from '../../core/kernel-core.js';
 import { LOG_LEVELS, type LogLevel } from '../../core/kernel-log.js';
 import { err, OK_VOID, type Result } from '../../core/result.js';
 import { KERNEL_OWNER, type KernelSymbol } from '../../core/symbol-table.js';
-import { hex8, KernelMemory, KernelOops } from './kernel-memory.js';
+import { hex8, KernelMemory, KernelOops, latin1Bytes } from './kernel-memory.js';
 import { KERNEL_MODULE_ADDR } from './kernel-symbols.js';
 import type { LinuxV24Config } from './linux-v24-config.js';
 import type { V24Era } from './linux-v24-era.js';
@@ -85,9 +85,10 @@ export class LinuxV24Kernel {
 
   /** `find_module(name)`: the first module of that name not marked `MOD_DELETED`. */
   findModule(name: string): ModuleStruct | undefined {
+    const bytes = latin1Bytes(name);
     for (const m of this.list()) {
       if (m.flags & MOD_DELETED) continue;
-      if (m.name() === name) return m;
+      if (this.mem.cstrEquals(m.get('name'), bytes)) return m;
     }
     return undefined;
   }
@@ -203,6 +204,7 @@ export class LinuxV24Kernel {
     if (!r.ok) this.core.log.log('crit', `BUG: kmodsim: registry refused to drop ${name}: ${r.error.reason}`);
     this.core.behaviours.forget(name);
     this.core.memory.free(BigInt(addr));
+    this.mem.invalidate();
   }
 
   /** What a module's init/cleanup may call: the use-count macros on other modules, `request_module`, `printk`. */

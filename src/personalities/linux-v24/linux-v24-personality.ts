@@ -130,6 +130,7 @@ export class LinuxV24Personality implements Personality {
    */
   restore(state: JsonValue): void {
     const o = asObject(state, 'linux-v24');
+    this.kernel.mem.invalidate();
     this.kernel.moduleList = Number(o.moduleList);
     this.kernel.devFds.clear();
     this.context.deviceFds.clear();

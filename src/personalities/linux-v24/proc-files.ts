@@ -40,6 +40,7 @@ class PageBuffer {
 
 /** `/proc/modules`. */
 export function procModules(k: LinuxV24Kernel): Uint8Array {
+  k.mem.invalidate();
   const out = new PageBuffer();
   try {
     for (const m of k.list()) {
@@ -78,6 +79,7 @@ export function procModules(k: LinuxV24Kernel): Uint8Array {
 
 /** `/proc/ksyms`: queryable modules' symbols with `[module]`, then the kernel's. */
 export function procKsyms(k: LinuxV24Kernel): Uint8Array {
+  k.mem.invalidate();
   const lines: string[] = [];
   try {
     for (const m of k.list()) {

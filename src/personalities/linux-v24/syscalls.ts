@@ -28,9 +28,11 @@ export function atEdge(
   k: LinuxV24Kernel,
   where: string,
   run: (trace: PipelineTrace) => Result<number | bigint>,
+  mutates = true,
 ): SyscallReturn {
   const trace: PipelineTrace = { steps: [], undone: [] };
   let r: Result<number | bigint>;
+  k.mem.invalidate();
   try {
     r = run(trace);
   } catch (e) {
@@ -45,7 +47,8 @@ export function atEdge(
   }
   // The reason goes to the log at debug level; ENOSPC is query_module's size protocol, not a failure.
   if (!r.ok && r.error.errno !== 'ENOSPC') k.core.log.debug(`${where}: ${r.error.errno}: ${r.error.reason}`);
-  k.sync();
+  // Read-only calls (query_module, get_kernel_syms) change nothing the mirror shows.
+  if (mutates) k.sync();
   const out = toSyscallReturn('linux', r);
   return trace.steps.length > 0 ? { ...out, pipeline: trace.steps } : out;
 }
@@ -113,7 +116,7 @@ export function registerLinuxV24Syscalls(k: LinuxV24Kernel): void {
     handler: (a: SyscallArgs) => {
       if (!modules) return enosys(k, 'get_kernel_syms');
       const t = pointerArg(user, pick(a, 'table'));
-      return atEdge(k, 'sys_get_kernel_syms', () => getKernelSyms(k, t.ptr));
+      return atEdge(k, 'sys_get_kernel_syms', () => getKernelSyms(k, t.ptr), false);
     },
   });
   table.register({
@@ -128,15 +131,19 @@ export function registerLinuxV24Syscalls(k: LinuxV24Kernel): void {
           : enosys(k, 'query_module');
       const name = pointerArg(user, pick(a, 'name_user', 'name'));
       try {
-        return atEdge(k, 'sys_query_module', () =>
-          queryModule(
-            k,
-            name.ptr,
-            which,
-            intArg(pick(a, 'buf'), 0) >>> 0,
-            intArg(pick(a, 'bufsize'), 0),
-            intArg(pick(a, 'ret'), 0) >>> 0,
-          ),
+        return atEdge(
+          k,
+          'sys_query_module',
+          () =>
+            queryModule(
+              k,
+              name.ptr,
+              which,
+              intArg(pick(a, 'buf'), 0) >>> 0,
+              intArg(pick(a, 'bufsize'), 0),
+              intArg(pick(a, 'ret'), 0) >>> 0,
+            ),
+          false,
         );
       } finally {
         name.release();
