@@ -597,6 +597,21 @@ describe('linux-v24 syscalls a 2.4 kernel does not have', () => {
   });
 });
 
+describe('linux-v24 pointers the kernel does not check', () => {
+  it('a symbol name pointer outside the image passes init_module; following it later is an oops (EFAULT)', () => {
+    const k = v24();
+    const { addr, image } = created(k, 'm', { symbols: [{ value: 1, name: 'fine' }] });
+    new DataView(image.bytes.buffer).setUint32(image.syms - addr + 4, 0xdeadbeef, true);
+    expect(k.sys.init_module('m', image.bytes).errno).toBeUndefined();
+    const cursor = k.core.log.cursor;
+    const ret = k.core.user.alloc(4);
+    expect(k.sys.query_module('m', 4, k.core.user.alloc(256), 256, ret).errno).toBe('EFAULT');
+    expect(logSince(k, cursor)[0]).toBe('Unable to handle kernel paging request at virtual address deadbeef');
+    expect(k.read('/proc/ksyms')).toBe('');
+    expect(k.sys.delete_module('m').errno).toBeUndefined();
+  });
+});
+
 describe('linux-v24 hostile images never throw', () => {
   it('random headers over a created module answer an errno or succeed, never an exception', () => {
     const k = v24();
