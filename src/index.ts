@@ -54,18 +54,23 @@ export type {
 export { SyscallTable } from './core/syscall-table.js';
 export type { LatchKind, SwitchDefinition } from './core/sysctl.js';
 export { SYSCTL, Sysctl } from './core/sysctl.js';
-export type { UserPtr, UserString } from './core/user-memory.js';
+export type { UserArg, UserPtr, UserString } from './core/user-memory.js';
 export { NULL_PTR, UserMemory } from './core/user-memory.js';
 export type { FileStat, FileType, OpenFile, OpenMode, PathLimits } from './core/vfs.js';
 export { Vfs } from './core/vfs.js';
 export type { CreateKernelOptions } from './kernel.js';
 export { createKernel, Kernel, restoreKernel, STATE_FORMAT } from './kernel.js';
+export type { HpuxDlkmSys, ModstatReturn } from './personalities/hpux-dlkm/hpux-dlkm-sys.js';
+export type { ModSpecificStat, ModStatus } from './personalities/hpux-dlkm/modstatus.js';
 export type { PersonalitySys } from './personalities/index.js';
 export { PERSONALITIES } from './personalities/index.js';
+export type { LinuxV24Sys, ModuleInfo, SymbolEntry } from './personalities/linux-v24/linux-v24-sys.js';
+export type { FlagsArg, LinuxV26Sys } from './personalities/linux-v26/linux-v26-sys.js';
 export type {
   ActionResult,
   ErrnoFamily,
   NeutralActions,
+  NeutralModuleSpec,
   Personality,
   PersonalityDefinition,
   PersonalityId,

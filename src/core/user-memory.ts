@@ -151,3 +151,7 @@ function alignUp(n: number, to: number): number {
 function decode(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(bytes);
 }
+
+/** A syscall argument given either as a raw user pointer (a number) or as a value the handler maps into user
+ * memory for the call. */
+export type UserArg<T> = T | number;

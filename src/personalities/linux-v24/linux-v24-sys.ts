@@ -16,11 +16,10 @@ import {
 } from '../../abi/linux/v24.js';
 import { KmodsimError } from '../../core/kernel-error.js';
 import type { SyscallArgs, SyscallReturn, SyscallTable } from '../../core/syscall-table.js';
-import type { UserMemory } from '../../core/user-memory.js';
+import type { UserArg, UserMemory } from '../../core/user-memory.js';
 import { latin1 } from './kernel-memory.js';
 
-/** A user pointer (number) or a value mapped into user memory for the call. */
-export type UserArg<T> = T | number;
+export type { UserArg };
 
 /** `struct module_info` decoded. */
 export interface ModuleInfo {

@@ -5,9 +5,9 @@
  */
 import { KmodsimError } from '../../core/kernel-error.js';
 import type { SyscallArgs, SyscallReturn, SyscallTable } from '../../core/syscall-table.js';
+import type { UserArg } from '../../core/user-memory.js';
 
-/** A user pointer (number) or a value the handler maps into user memory for the call. */
-export type UserArg<T> = T | number;
+export type { UserArg };
 
 /** Flags: a number, `'O_TRUNC|O_NONBLOCK'`, or a list of names. */
 export type FlagsArg = number | string | readonly string[];
