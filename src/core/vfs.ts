@@ -211,6 +211,14 @@ export class Vfs implements Snapshottable {
     return OK_VOID;
   }
 
+  /** The fds open on `path` (normalised), lowest first: a saved kernel keeps them, so callers need no own map. */
+  fdsOpenOn(path: string): number[] {
+    const want = this.normalise(path);
+    const out: number[] = [];
+    for (const [fd, f] of this.fds) if (f.path === want) out.push(fd);
+    return out.sort((a, b) => a - b);
+  }
+
   /** The open file behind an fd, if any. */
   file(fd: number): OpenFile | undefined {
     return this.fds.get(fd);

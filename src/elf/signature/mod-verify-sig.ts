@@ -4,17 +4,13 @@
  * @see kernel/module/signing.c module_sig_check, mod_verify_sig; kernel/module_signature.c mod_check_sig
  * @module
  */
+import { MODULE_SIG_STRING, MODULE_SIGNATURE_SIZE, PKEY_ID_PKCS7 } from '../../abi/linux/v26.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { TrustedKeyring } from './keyring.js';
 import type { SigFailure } from './pkcs7-parser.js';
 import { verifyPkcs7Signature } from './pkcs7-verify.js';
 
-/** `MODULE_SIG_STRING`. */
-export const MODULE_SIG_STRING = '~Module signature appended~\n';
-/** `sizeof(struct module_signature)`. */
-export const MODULE_SIGNATURE_SIZE = 12;
-/** `PKEY_ID_PKCS7`. */
-export const PKEY_ID_PKCS7 = 2;
+export { MODULE_SIG_STRING, MODULE_SIGNATURE_SIZE, PKEY_ID_PKCS7 };
 
 const MARKER = new TextEncoder().encode(MODULE_SIG_STRING);
 

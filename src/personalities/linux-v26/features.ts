@@ -7,27 +7,26 @@
 import { gunzipSync } from 'node:zlib';
 import type { ErrnoName } from '../../abi/errno.js';
 import { fail, type Result } from '../../core/result.js';
+import { type SigFailure, type TrustedKeyring, verifyPkcs7Signature } from '../../elf/signature/index.js';
 import type { DecompressAlgorithm } from './linux-v26-config.js';
-import type { Keyring } from './signature/keyring.js';
-import { type SigFailure, verifyPkcs7 } from './signature/verify-pkcs7.js';
 
 /** `mod_verify_sig`'s PKCS#7 part: `CONFIG_MODULE_SIG` on (a keyring) or off (nothing is checked). */
 export interface SignatureSupport {
   /** Whether `module_sig_check` runs at all. */
   readonly enabled: boolean;
-  /** Verifies a detached PKCS#7 signature over `data`. */
+  /** `verify_pkcs7_signature(data, …, sig, …, VERIFYING_MODULE_SIGNATURE)` against the trusted keyring. */
   verify(data: Uint8Array, sig: Uint8Array): Result<void, SigFailure>;
 }
 
 /** `CONFIG_MODULE_SIG` with the trusted keyring. */
-export function signatureSupport(keyring: Keyring): SignatureSupport {
-  return { enabled: true, verify: (data, sig) => verifyPkcs7(data, sig, keyring) };
+export function signatureSupport(keyring: TrustedKeyring): SignatureSupport {
+  return { enabled: true, verify: (data, sig) => verifyPkcs7Signature(data, sig, keyring, 'module') };
 }
 
 /** `CONFIG_MODULE_SIG` off. */
 export const NO_SIGNATURES: SignatureSupport = {
   enabled: false,
-  verify: () => fail({ errno: 'ENOPKG' }),
+  verify: () => fail({ errno: 'ENOPKG', lines: [] }),
 };
 
 /** `module_decompress`: `CONFIG_MODULE_DECOMPRESS` with one algorithm, or the stub answering EOPNOTSUPP. */

@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { KernelConfig } from '../../core/kernel-config.js';
 import { TOKENS } from '../../core/tokens.js';
+import { TrustedKeyring } from '../../elf/signature/index.js';
 import type { PersonalityDefinition } from '../personality.js';
 import { MODVERSIONS, NO_MODVERSIONS } from './check-version.js';
 import { decompressSupport, NO_DECOMPRESS, NO_SIGNATURES, signatureSupport } from './features.js';
@@ -9,7 +10,6 @@ import { linuxV26Era } from './linux-v26-era.js';
 import { LinuxV26Kernel } from './linux-v26-kernel.js';
 import { LinuxV26Personality, readCertificate } from './linux-v26-personality.js';
 import { V26_TOKENS } from './linux-v26-tokens.js';
-import { Keyring } from './signature/keyring.js';
 
 /**
  * DI unit of the `linux-v26` personality. The configuration is parsed once; each switched-off feature gets its
@@ -25,7 +25,7 @@ export const linuxV26Module = new ContainerModule(({ bind }) => {
   bind(V26_TOKENS.Signatures).toDynamicValue((ctx) => {
     const cfg = ctx.get<LinuxV26Config>(V26_TOKENS.Config);
     if (!cfg.moduleSig) return NO_SIGNATURES;
-    const ring = new Keyring();
+    const ring = new TrustedKeyring();
     for (const c of cfg.trustedCerts) ring.addBlob(readCertificate(c));
     return signatureSupport(ring);
   });

@@ -8,7 +8,7 @@ import { inject, injectable } from 'inversify';
 import { X86_64_MODULE_AREA } from '../../core/address-space.js';
 import { KernelCore } from '../../core/kernel-core.js';
 import { DASH_UNDERSCORE_NAMES } from '../../core/module-registry.js';
-import { asObject, type JsonValue } from '../../core/snapshot.js';
+import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
 import { SYSCTL } from '../../core/sysctl.js';
 import { buildKo } from '../../elf/builder/ko-builder.js';
 import type { ModuleSpec } from '../../elf/builder/module-spec.js';
@@ -110,17 +110,29 @@ export class LinuxV26Personality implements Personality {
     return `/lib/modules/${this.config.release}/extra/${name}.ko`;
   }
 
-  /** @inheritDoc */
+  /** @inheritDoc — the print-once keys, and the module devices the simulated process holds open. */
   snapshot(): JsonValue {
-    return { printedOnce: [...this.kernel.printedOnce] };
+    return {
+      printedOnce: [...this.kernel.printedOnce],
+      devices: [...this.kernel.devFds].sort((a, b) => a[0] - b[0]).map(([, name]) => name),
+    };
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc — the VFS keeps no open files across a save, so each held device is opened again (its fd number
+   * may change, as in a new process) without taking a second reference: the module's refcount already counts it.
+   */
   restore(state: JsonValue): void {
     const o = asObject(state, 'linux-v26');
     this.kernel.printedOnce.clear();
     if (Array.isArray(o.printedOnce)) for (const k of o.printedOnce) this.kernel.printedOnce.add(String(k));
     this.kernel.rebuild();
+    this.kernel.devFds.clear();
+    for (const raw of asArray(o.devices ?? [], 'linux-v26.devices')) {
+      const name = String(raw);
+      const fd = this.core.vfs.open(`/dev/${name}`, { read: true, write: false });
+      if (fd.ok) this.kernel.devFds.set(fd.value, name);
+    }
   }
 }
 

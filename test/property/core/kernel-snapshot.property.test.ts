@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../../src/core/snapshot.js';
 import { createKernel, type Kernel, restoreKernel } from '../../../src/kernel.js';
-import type { ActionResult } from '../../../src/personalities/personality.js';
+import type { ActionResult, NeutralModuleSpec } from '../../../src/personalities/personality.js';
 
 /** Three modules in a chain: m1 uses m0's export, m2 uses m1's. */
-const SPECS = [
+const SPECS: readonly NeutralModuleSpec[] = [
   { name: 'snap_m0', license: 'GPL', exports: ['snap_f0'] },
   { name: 'snap_m1', license: 'GPL', exports: ['snap_f1'], imports: ['snap_f0'], dependencies: ['snap_m0'] },
   { name: 'snap_m2', license: 'GPL', imports: ['snap_f1'], dependencies: ['snap_m1'] },
-] as const;
+];
 
 type Op = { readonly kind: 'load' | 'unload' | 'use' | 'unuse'; readonly m: number };
 

@@ -85,7 +85,6 @@ export function createLinuxV26Tools(
 export function createLinuxV26Actions(ctx: LinuxV26UserlandContext | LinuxV26UserlandHost): NeutralActions {
   const table = ctx.core.syscalls;
   const kernel = syscallKernel(ctx.core, ctx.sys);
-  const fds = new Map<string, number[]>();
   const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
     result,
     syscalls: table.trace(cursor),
@@ -110,14 +109,12 @@ export function createLinuxV26Actions(ctx: LinuxV26UserlandContext | LinuxV26Use
     use(name: string): ActionResult {
       const cursor = table.cursor;
       const fd = kernel.open(`/dev/${name}`);
-      if (!fd.ok) return done(cursor, fd.error);
-      fds.set(name, [...(fds.get(name) ?? []), fd.value]);
-      return done(cursor, 'ok');
+      return done(cursor, fd.ok ? 'ok' : fd.error);
     },
     unuse(name: string): ActionResult {
       const cursor = table.cursor;
-      const open = fds.get(name) ?? [];
-      const fd = open.pop();
+      // The device's newest open file; the fd table is part of the saved kernel, so this survives --state.
+      const fd = ctx.core.vfs.fdsOpenOn(`/dev/${name}`).pop();
       if (fd === undefined) return done(cursor, 'EBADF');
       kernel.close(fd);
       return done(cursor, firstFailure(cursor) ?? 'ok');
