@@ -4,10 +4,16 @@ import type { HpuxPrivilege, LinuxCapability } from '../abi/capabilities.js';
 import { ALL_CAPABILITIES } from '../core/credentials.js';
 import type { KernelConfig } from '../core/kernel-config.js';
 import type { JsonValue } from '../core/snapshot.js';
-import type { SyscallArg, SyscallRecord } from '../core/syscall-table.js';
+import type { SyscallRecord } from '../core/syscall-table.js';
 import { createKernel, type Kernel } from '../kernel.js';
-import { errnoNumber, isPersonalityId, type PersonalityId } from '../personalities/personality.js';
+import {
+  errnoNumber,
+  isPersonalityId,
+  type NeutralModuleSpec,
+  type PersonalityId,
+} from '../personalities/personality.js';
 import { expectationFor, type Outcome, type Scenario, type ScenarioStep } from './scenario.js';
+import { newSysState, prepareSys, type SysState } from './sys-args.js';
 
 /** The result of one step under one personality. */
 export interface StepResult {
@@ -31,6 +37,8 @@ export interface StepResult {
   readonly mismatch?: string;
   /** Kernel log lines written during the step. */
   readonly log: readonly string[];
+  /** The log line that explains a failure: the last one written, taint notices aside. */
+  readonly reason?: string;
   /** Syscalls the step made. */
   readonly syscalls: readonly SyscallRecord[];
   /** What the step printed or read (list, read). */
@@ -47,6 +55,8 @@ export interface ScenarioResult {
   readonly results: readonly StepResult[];
   /** The kernels after the last step (for reports). */
   readonly kernels: ReadonlyMap<PersonalityId, Kernel>;
+  /** Problems staging the scenario (a module spec a personality cannot build…), per personality; any fails the run. */
+  readonly setup: ReadonlyMap<PersonalityId, readonly string[]>;
   /** Whether every expectation held. */
   readonly pass: boolean;
 }
@@ -60,6 +70,7 @@ export interface RunOptions {
 /** Runs a scenario under each of its personalities, each on a fresh kernel, and checks every expectation. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioResult {
   const kernels = new Map<PersonalityId, Kernel>();
+  const setup = new Map<PersonalityId, string[]>();
   const perPersonality = new Map<PersonalityId, StepResult[]>();
   const total = scenario.steps.length * scenario.personalities.length;
   let done = 0;
@@ -67,9 +78,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     const k = createKernel({ personality: p, config: configFor(scenario, p) });
     kernels.set(p, k);
     const setupLog = stage(scenario, k);
+    setup.set(p, setupLog);
+    const sys = newSysState();
     const rows: StepResult[] = [];
     for (const step of scenario.steps) {
-      const r = runStep(scenario, k, step, rows.length === 0 ? setupLog : []);
+      const r = runStep(scenario, k, step, [], sys);
       rows.push(r);
       options.onResult?.(r, ++done, total);
     }
@@ -84,7 +97,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     personalities: scenario.personalities,
     results,
     kernels,
-    pass: results.every((r) => r.pass),
+    setup,
+    // A scenario that cannot be staged under a personality does not pass there, whatever the steps say.
+    pass: results.every((r) => r.pass) && [...setup.values()].every((problems) => problems.length === 0),
   };
 }
 
@@ -111,7 +126,7 @@ function resolvePaths(v: JsonValue, baseDir: string): JsonValue {
 export function stage(scenario: Scenario, k: Kernel): string[] {
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(scenario.modules)) {
-    const image = k.buildImage({ name, ...spec });
+    const image = k.buildImage(neutralSpec(name, spec));
     if (image.ok) k.vfs.writeFile(k.modulePath(name), image.value);
     else problems.push(`setup: cannot build module ${name} for ${k.personality}: ${image.error}`);
   }
@@ -125,7 +140,7 @@ export function stage(scenario: Scenario, k: Kernel): string[] {
         problems.push(`setup: cannot read ${f.from}`);
       }
     } else if (f.module !== undefined) {
-      const image = k.buildImage({ name: f.module, ...scenario.modules[f.module] });
+      const image = k.buildImage(neutralSpec(f.module, scenario.modules[f.module]));
       if (image.ok) data = image.value;
       else problems.push(`setup: cannot build module ${f.module}: ${image.error}`);
     }
@@ -139,6 +154,31 @@ export function stage(scenario: Scenario, k: Kernel): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * A scenario's module spec as the builders take it. Two shorthands are expanded: `params` written as a
+ * `{ name: type }` or `{ name: { type, default… } }` map becomes the builder's list, and a behaviour written as
+ * `{ init: ENODEV }` (an errno name or 0) becomes `{ init: [{ return: ENODEV }] }`.
+ */
+export function neutralSpec(name: string, spec: { readonly [key: string]: JsonValue }): NeutralModuleSpec {
+  const out: { [key: string]: JsonValue } = { ...spec, name };
+  const p = spec.params;
+  if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+    out.params = Object.entries(p).map(
+      ([param, v]): JsonValue =>
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? { ...v, name: param }
+          : { name: param, type: v },
+    );
+  }
+  const b = spec.behaviour;
+  if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
+    out.behaviour = Object.fromEntries(
+      Object.entries(b).map(([fn, v]) => [fn, typeof v === 'string' || v === 0 ? [{ return: v }] : v]),
+    );
+  }
+  return out as NeutralModuleSpec;
 }
 
 function label(step: ScenarioStep): string {
@@ -165,15 +205,15 @@ export function runStep(
   k: Kernel,
   step: ScenarioStep,
   setupLog: readonly string[] = [],
+  sys: SysState = newSysState(),
 ): StepResult {
   const base = { step: step.index, personality: k.personality, action: label(step) };
   const logStart = k.core.log.cursor;
-  const raw: Raw =
-    step.on !== undefined && !step.on.includes(k.personality)
-      ? { result: 'n/a', syscalls: [] }
-      : perform(scenario, k, step);
+  const excluded = step.on !== undefined && !step.on.includes(k.personality);
+  const raw: Raw = excluded ? { result: 'n/a', syscalls: [] } : perform(scenario, k, step, sys);
   const log = [...setupLog, ...k.core.log.lines(logStart).map((l) => l.text)];
-  const expected = expectationFor(step, k.personality);
+  // A step `on` other personalities is checked here only against an expectation naming this one.
+  const expected = excluded ? step.expect?.results?.[k.personality] : expectationFor(step, k.personality);
   const mismatches: string[] = [];
   if (expected !== undefined && expected !== raw.result)
     mismatches.push(`expected ${expected}, got ${raw.result}`);
@@ -185,7 +225,11 @@ export function runStep(
     if (wantContent !== undefined && !(raw.output ?? '').includes(wantContent))
       mismatches.push(`output lacks '${wantContent}'`);
   }
+  const failed = raw.result !== 'ok' && raw.result !== 'n/a';
   const n = raw.result === 'ok' || raw.result === 'n/a' ? undefined : errnoNumber(familyOf(k), raw.result);
+  const reason = failed
+    ? ([...log].reverse().find((l) => !/tainting kernel/.test(l)) ?? raw.output)
+    : undefined;
   return {
     ...base,
     result: raw.result,
@@ -195,6 +239,7 @@ export function runStep(
     pass: mismatches.length === 0,
     ...(mismatches.length === 0 ? {} : { mismatch: mismatches.join('; ') }),
     log,
+    ...(reason === undefined ? {} : { reason }),
     syscalls: raw.syscalls,
     ...(raw.output === undefined ? {} : { output: raw.output }),
   };
@@ -204,7 +249,7 @@ function familyOf(k: Kernel): 'linux' | 'hpux' {
   return k.personality === 'hpux-dlkm' ? 'hpux' : 'linux';
 }
 
-function perform(scenario: Scenario, k: Kernel, step: ScenarioStep): Raw {
+function perform(scenario: Scenario, k: Kernel, step: ScenarioStep, sys: SysState): Raw {
   const t = step.target;
   const start = k.core.syscalls.cursor;
   const moduleRef = (name: string): string => (name in scenario.modules ? k.modulePath(name) : name);
@@ -260,12 +305,21 @@ function perform(scenario: Scenario, k: Kernel, step: ScenarioStep): Raw {
     case 'sys': {
       const entry = k.core.syscalls.entry(String(t));
       if (entry === undefined) return { result: 'n/a', syscalls: [] };
-      const r = k.syscall(entry.name, sysArgs(scenario, k, step.args ?? {}));
-      return {
-        result: r.errno ?? 'ok',
-        ret: typeof r.ret === 'bigint' ? `0x${r.ret.toString(16)}` : r.ret,
-        syscalls: k.core.syscalls.trace(start),
-      };
+      const call = prepareSys(k, sys, entry.name, step.args ?? {}, (name) =>
+        name in scenario.modules ? k.modulePath(name) : undefined,
+      );
+      if (call.problem !== undefined) return { result: 'EINVAL', syscalls: [], output: call.problem };
+      try {
+        const r = k.syscall(entry.name, call.args);
+        if (r.errno === undefined) call.after?.(r.ret);
+        return {
+          result: r.errno ?? 'ok',
+          ret: typeof r.ret === 'bigint' ? `0x${r.ret.toString(16)}` : r.ret,
+          syscalls: k.core.syscalls.trace(start),
+        };
+      } finally {
+        call.release?.();
+      }
     }
   }
 }
@@ -287,32 +341,4 @@ function applyCred(k: Kernel, t: JsonValue): Outcome {
       : {}),
   });
   return 'ok';
-}
-
-/**
- * Turns a `sys` step's arguments into syscall arguments: `file: PATH` adds `image` (the file's bytes from the
- * simulated file system) and `module: NAME` adds `image` built for this personality; lists stay lists (flag
- * names); everything else is passed through for the personality's handler to interpret.
- */
-function sysArgs(
-  scenario: Scenario,
-  k: Kernel,
-  args: { readonly [key: string]: JsonValue },
-): Record<string, SyscallArg> {
-  const out: Record<string, SyscallArg> = {};
-  for (const [key, v] of Object.entries(args)) {
-    if (key === 'module' && typeof v === 'string' && v in scenario.modules) {
-      const image = k.vfs.readFile(k.modulePath(v));
-      if (image.ok) out.image = image.value;
-      out.module = v;
-    } else if (key === 'file' && typeof v === 'string') {
-      const data = k.vfs.readFile(v);
-      if (data.ok) out.image = data.value;
-      out.file = v;
-    } else if (Array.isArray(v)) out[key] = v.map(String);
-    else if (v === null) out[key] = undefined;
-    else if (typeof v === 'object') out[key] = JSON.stringify(v);
-    else out[key] = v;
-  }
-  return out;
 }

@@ -14,7 +14,7 @@ export const runCommand: CliCommand = {
         step: r.step + 1,
         personality: r.personality,
         action: r.action,
-        ret: r.ret ?? (r.result === 'ok' ? 0 : r.result),
+        ret: r.ret ?? r.syscalls.find((c) => c.errno !== undefined)?.ret ?? (r.result === 'ok' ? 0 : null),
         errno: r.result === 'ok' || r.result === 'n/a' ? undefined : r.result,
         expected: r.expected,
         pass: r.pass,
@@ -25,16 +25,19 @@ export const runCommand: CliCommand = {
       const lines = result.results.map((r) => {
         const outcome =
           r.result === 'ok' || r.result === 'n/a' ? r.result : `${r.result} (${r.errnoNumber ?? '?'})`;
-        const reason =
-          r.result !== 'ok' && r.result !== 'n/a' && r.log.length > 0 ? ` [${r.log[r.log.length - 1]}]` : '';
+        const reason = r.reason === undefined ? '' : ` [${r.reason}]`;
         const verdict = r.pass ? '' : `  MISMATCH: ${r.mismatch}`;
         return `${r.step + 1} ${r.personality} ${r.action} → ${outcome}${reason}${verdict}`;
       });
+      const setup = [...result.setup].flatMap(([p, problems]) => problems.map((m) => `${p}: ${m}`));
+      lines.unshift(...setup);
       const failed = result.results.filter((r) => !r.pass);
       lines.push(
-        failed.length === 0
-          ? `${result.name}: all ${result.results.length} expectations hold`
-          : `${result.name}: ${failed.length} mismatch${failed.length === 1 ? '' : 'es'} (first at step ${failed[0].step + 1}, ${failed[0].personality})`,
+        failed.length > 0
+          ? `${result.name}: ${failed.length} mismatch${failed.length === 1 ? '' : 'es'} (first at step ${failed[0].step + 1}, ${failed[0].personality}: ${failed[0].action})`
+          : setup.length > 0
+            ? `${result.name}: ${setup.length} setup problem${setup.length === 1 ? '' : 's'}`
+            : `${result.name}: all ${result.results.length} expectations hold`,
       );
       emit(ctx, args.output, `${lines.join('\n')}\n`);
     }
