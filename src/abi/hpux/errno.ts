@@ -8,43 +8,11 @@
  * @module
  */
 import type { ErrnoTable } from '../errno.js';
+import { UNIX_V7_ERRNO } from '../unix-errno.js';
 
 /** HP-UX errno numbers by name (classic V.4 values below 35 match Linux's). */
 export const HPUX_ERRNO: ErrnoTable = {
-  EPERM: 1,
-  ENOENT: 2,
-  ESRCH: 3,
-  EINTR: 4,
-  EIO: 5,
-  ENXIO: 6,
-  E2BIG: 7,
-  ENOEXEC: 8,
-  EBADF: 9,
-  ECHILD: 10,
-  EAGAIN: 11,
-  ENOMEM: 12,
-  EACCES: 13,
-  EFAULT: 14,
-  ENOTBLK: 15,
-  EBUSY: 16,
-  EEXIST: 17,
-  EXDEV: 18,
-  ENODEV: 19,
-  ENOTDIR: 20,
-  EISDIR: 21,
-  EINVAL: 22,
-  ENFILE: 23,
-  EMFILE: 24,
-  ENOTTY: 25,
-  ETXTBSY: 26,
-  EFBIG: 27,
-  ENOSPC: 28,
-  ESPIPE: 29,
-  EROFS: 30,
-  EMLINK: 31,
-  EPIPE: 32,
-  EDOM: 33,
-  ERANGE: 34,
+  ...UNIX_V7_ERRNO,
   /** INVENTED: no public source gives HP-UX's value. */
   ENOREG: 210,
   /** INVENTED: no public source gives HP-UX's value. */
