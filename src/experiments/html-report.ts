@@ -25,7 +25,7 @@ export function memoryMapSvg(k: Kernel): string {
 }
 
 /** SVG of the dependency graph: modules in layers by dependency depth, arrows from user to used module. */
-export function dependencySvg(k: Kernel): string {
+export function dependencySvg(k: Kernel, id = k.personality): string {
   const mods = k.core.modules.list();
   const depth = new Map<string, number>();
   const depthOf = (name: string, seen: Set<string>): number => {
@@ -52,29 +52,47 @@ export function dependencySvg(k: Kernel): string {
     k.core.modules.uses(m.name).map((u) => {
       const [x1, y1] = pos.get(m.name) ?? [0, 0];
       const [x2, y2] = pos.get(u) ?? [0, 0];
-      return `<line x1="${x1 + 55}" y1="${y1}" x2="${x2 + 55}" y2="${y2 + 24}" stroke="#555" marker-end="url(#arrow)"/>`;
+      return `<line x1="${x1 + 55}" y1="${y1}" x2="${x2 + 55}" y2="${y2 + 24}" stroke="#555" marker-end="url(#arrow-${id})"/>`;
     }),
   );
   const nodes = mods.map((m) => {
     const [x, y] = pos.get(m.name) ?? [0, 0];
     return `<g><rect x="${x}" y="${y}" width="110" height="24" rx="4" fill="#eef" stroke="#88a"/><text x="${x + 55}" y="${y + 16}" text-anchor="middle" font-size="11">${esc(m.name)}</text></g>`;
   });
-  return `<svg class="deps" width="${Math.max(200, 130 * Math.max(1, ...[...layers.values()].map((l) => l.length)) + 20)}" height="${height}" role="img" aria-label="dependency graph"><defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="6" refY="3" orient="auto"><path d="M0,0 L0,6 L6,3 z" fill="#555"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
+  return `<svg class="deps" width="${Math.max(200, 130 * Math.max(1, ...[...layers.values()].map((l) => l.length)) + 20)}" height="${height}" role="img" aria-label="dependency graph of ${esc(id)}"><defs><marker id="arrow-${id}" markerWidth="8" markerHeight="8" refX="6" refY="3" orient="auto"><path d="M0,0 L0,6 L6,3 z" fill="#555"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
 }
 
-/** The HTML report of a comparison: the table, then per personality its module list, memory map and graph. */
+/** The outcome most personalities that ran a step agree on (cells that differ from it are highlighted). */
+function majority(cells: readonly { readonly result: string }[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const c of cells) if (c.result !== 'n/a') counts.set(c.result, (counts.get(c.result) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [r, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = r;
+  return best;
+}
+
+/**
+ * The HTML report of a comparison: the table (rows where the personalities differ in bold, cells that differ
+ * from the row's majority marked, failed expectations outlined), then per personality its final module list, a
+ * memory map of its module area and its dependency graph, both SVG.
+ */
 export function htmlReport(cmp: Comparison, result: ScenarioResult): string {
-  const head = cmp.personalities.map((p) => `<th>${esc(p)}</th>`).join('');
+  const head = cmp.personalities.map((p) => `<th scope="col">${esc(p)}</th>`).join('');
   const rows = cmp.rows
-    .map(
-      (r) =>
-        `<tr class="${r.differs ? 'differs' : ''}"><td>${r.step + 1}</td><td>${esc(r.action)}</td>${r.cells
-          .map(
-            (c) =>
-              `<td class="${c.pass ? 'pass' : 'fail'} ${c.result === 'ok' ? 'ok' : c.result === 'n/a' ? 'na' : 'err'}" title="${esc(c.log.join('\n'))}">${esc(cellText(c))}</td>`,
-          )
-          .join('')}</tr>`,
-    )
+    .map((r) => {
+      const common = r.differs ? majority(r.cells) : undefined;
+      const cells = r.cells
+        .map((c) => {
+          const classes = [
+            c.pass ? 'pass' : 'fail',
+            c.result === 'ok' ? 'ok' : c.result === 'n/a' ? 'na' : 'err',
+            ...(common !== undefined && c.result !== 'n/a' && c.result !== common ? ['odd'] : []),
+          ];
+          return `<td class="${classes.join(' ')}" data-personality="${esc(c.personality)}" title="${esc(c.log.join('\n'))}">${esc(cellText(c))}</td>`;
+        })
+        .join('');
+      return `<tr class="${r.differs ? 'differs' : 'same'}" data-step="${r.step + 1}"><td>${r.step + 1}</td><td>${esc(r.action)}</td>${cells}</tr>`;
+    })
     .join('\n');
   const sections = cmp.personalities
     .map((p) => {
@@ -82,20 +100,28 @@ export function htmlReport(cmp: Comparison, result: ScenarioResult): string {
       if (k === undefined) return '';
       const list = k.core.modules
         .list()
-        .map((m) => `<li>${esc(m.name)} <small>${esc(m.state)} refs=${m.refcount}</small></li>`)
+        .map(
+          (m) =>
+            `<li data-module="${esc(m.name)}">${esc(m.name)} <small>${esc(m.state)}, ${m.size} bytes, refs ${m.refcount}</small></li>`,
+        )
         .join('');
-      return `<section><h2>${esc(p)}</h2><h3>Modules</h3><ul>${list || '<li>(none)</li>'}</ul><h3>Module area</h3>${memoryMapSvg(k)}<h3>Dependencies</h3>${dependencySvg(k)}</section>`;
+      const setup = result.setup.get(p) ?? [];
+      return `<section id="p-${esc(p)}" class="personality"><h2>${esc(p)}</h2>${
+        setup.length > 0 ? `<p class="setup">${setup.map(esc).join('<br>')}</p>` : ''
+      }<h3>Modules</h3><ul class="modules">${list || '<li class="none">(none)</li>'}</ul><h3>Module area</h3>${memoryMapSvg(k)}<h3>Dependencies</h3>${dependencySvg(k)}</section>`;
     })
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(cmp.name)} — kmodsim comparison</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}
-tr.differs td:nth-child(2){font-weight:bold}td.ok{background:#e8f7e8}td.err{background:#fdf0e0}td.na{color:#999}td.fail{outline:2px solid #c00}
+tr.differs td:nth-child(2){font-weight:bold}td.ok{background:#e8f7e8}td.err{background:#fdf0e0}td.na{color:#999}
+td.odd{background:#ffd54f;font-weight:bold}td.fail{outline:2px solid #c00}p.setup{color:#c00}
 section{display:inline-block;vertical-align:top;margin:1em 2em 0 0}
 </style></head><body>
-<h1>${esc(cmp.name)}</h1><p>${cmp.pass ? 'All expectations held.' : 'Some expectations failed (red outline).'} Bold rows: the personalities differ.</p>
-<table id="comparison"><thead><tr><th>#</th><th>step</th>${head}</tr></thead><tbody>
+<h1>${esc(cmp.name)}</h1>
+<p id="verdict">${cmp.pass ? 'All expectations held.' : 'Some expectations failed (red outline).'} Bold steps: the personalities differ; yellow cells: the outcome differs from most personalities'.</p>
+<table id="comparison"><thead><tr><th scope="col">#</th><th scope="col">step</th>${head}</tr></thead><tbody>
 ${rows}
 </tbody></table>
 ${sections}
