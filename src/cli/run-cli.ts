@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel.js';
 import { isPersonalityId, PERSONALITY_IDS, type PersonalityId } from '../personalities/personality.js';
 import { type CliContext, type CliIo, UsageError } from './cli-context.js';
 import { COMMANDS } from './commands.js';
+import { applyConfigAssignment, type ConfigObject, readConfigFile } from './kernel-options.js';
 
 /** The default personality when neither `-p` nor a state file names one. */
 export const DEFAULT_PERSONALITY: PersonalityId = 'linux-v26';
@@ -11,6 +12,8 @@ export const DEFAULT_PERSONALITY: PersonalityId = 'linux-v26';
 interface GlobalOptions {
   personality: PersonalityId | undefined;
   statePath: string | undefined;
+  config: ConfigObject;
+  configFile: string | undefined;
   json: boolean;
   help: boolean;
   version: boolean;
@@ -22,6 +25,8 @@ export function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
   const o: GlobalOptions = {
     personality: undefined,
     statePath: undefined,
+    config: {},
+    configFile: undefined,
     json: false,
     help: false,
     version: false,
@@ -39,6 +44,10 @@ export function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
     else if (a.startsWith('--personality=')) o.personality = checkPersonality(a.slice(14));
     else if (a === '--state') o.statePath = value(a);
     else if (a.startsWith('--state=')) o.statePath = a.slice(8);
+    else if (a === '-c' || a === '--config') applyConfigAssignment(o.config, value(a));
+    else if (a.startsWith('--config=')) applyConfigAssignment(o.config, a.slice(9));
+    else if (a === '--config-file') o.configFile = value(a);
+    else if (a.startsWith('--config-file=')) o.configFile = a.slice(14);
     else if (a === '--json') o.json = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a === '-V' || a === '--version') o.version = true;
@@ -59,12 +68,15 @@ function checkPersonality(id: string): PersonalityId {
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'Usage: kmodsim [-p PERSONALITY] [--state FILE] [--json] COMMAND [ARGS...]',
+    'Usage: kmodsim [-p PERSONALITY] [-c KEY=VALUE]... [--config-file FILE] [--state FILE] [--json] COMMAND [ARGS...]',
     '',
     'Simulates how kernels load, link, track and unload modules.',
     '',
     'Options:',
     `  -p, --personality ID   one of ${PERSONALITY_IDS.join(', ')} (default ${DEFAULT_PERSONALITY})`,
+    '  -c, --config KEY=VALUE set a kernel configuration key of a new kernel (kernelVersion=6.1, symvers=FILE,',
+    "                         sigEnforce=true, credentials.euid=1000...; the keys of a scenario's kernel: block)",
+    '      --config-file FILE the kernel configuration as a JSON or YAML mapping (-c keys override it)',
     '      --state FILE       restore the simulated kernel from FILE and save it back after the command',
     '      --json             machine-readable output where the command supports it',
     '  -h, --help             this help',
@@ -139,7 +151,12 @@ function makeContext(g: GlobalOptions, io: CliIo): StatefulContext {
     async kernel() {
       if (ctx.loaded !== undefined) return ctx.loaded;
       const { createKernel, restoreKernel } = await import('../kernel.js');
+      const configured = g.configFile !== undefined || Object.keys(g.config).length > 0;
       if (g.statePath !== undefined && existsSync(g.statePath)) {
+        if (configured)
+          throw new UsageError(
+            `${g.statePath} holds a kernel already; it keeps the configuration it was created with`,
+          );
         let state: unknown;
         try {
           state = JSON.parse(readFileSync(g.statePath, 'utf8'));
@@ -152,7 +169,16 @@ function makeContext(g: GlobalOptions, io: CliIo): StatefulContext {
         }
         ctx.loaded = k;
       } else {
-        ctx.loaded = createKernel({ personality: g.personality ?? DEFAULT_PERSONALITY });
+        const config = {
+          ...(g.configFile === undefined ? {} : await readConfigFile(g.configFile)),
+          ...g.config,
+        };
+        try {
+          ctx.loaded = createKernel({ personality: g.personality ?? DEFAULT_PERSONALITY, config });
+        } catch (e) {
+          // A configuration the personality rejects (bad version, unreadable symvers or certificate file).
+          throw new UsageError(`kernel configuration: ${e instanceof Error ? e.message : String(e)}`);
+        }
       }
       return ctx.loaded;
     },

@@ -53,3 +53,52 @@ describe('kmodsim CLI frame', () => {
     expect((await cli('--state', state, 'dmesg')).code).toBe(2);
   });
 });
+
+describe('kernel configuration from the command line', () => {
+  it('-c sets keys of a new kernel (versions stay text, JSON values parse, dotted keys nest)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    const state = join(dir, 'k.json');
+    const r = await cli(
+      '-p',
+      'linux-v26',
+      '-c',
+      'kernelVersion=4.4',
+      '-c',
+      'credentials.euid=1000',
+      '--state',
+      state,
+      'lsmod',
+    );
+    expect(r.code).toBe(0);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as { config: Record<string, unknown> };
+    expect(saved.config).toEqual({ kernelVersion: '4.4', credentials: { euid: 1000 } });
+    // An unprivileged caller of the configured kernel is refused by the kernel itself.
+    const d = await cli('--state', state, 'sys', 'delete_module', 'name=x', 'flags=0');
+    expect(d.out).toContain('EPERM');
+  });
+
+  it('--config-file reads YAML, and -c overrides it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    const file = join(dir, 'kernel.yaml');
+    writeFileSync(file, 'kernelVersion: "5.10"\nmodulesDisabled: true\n');
+    const state = join(dir, 'k.json');
+    expect(
+      (await cli('--config-file', file, '-c', 'kernelVersion=6.1', '--state', state, 'lsmod')).code,
+    ).toBe(0);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as { config: Record<string, unknown> };
+    expect(saved.config).toEqual({ kernelVersion: '6.1', modulesDisabled: true });
+  });
+
+  it('refuses a configuration the personality rejects, and -c on an existing state file, in one line', async () => {
+    const bad = await cli('-c', 'kernelVersion=banana', 'lsmod');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^kmodsim: kernel configuration: .*banana/);
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    const state = join(dir, 'k.json');
+    expect((await cli('--state', state, 'lsmod')).code).toBe(0);
+    const again = await cli('--state', state, '-c', 'kernelVersion=5.4', 'lsmod');
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('keeps the configuration it was created with');
+    expect((await cli('-c', 'novalue', 'lsmod')).code).toBe(2);
+  });
+});
