@@ -58,6 +58,26 @@ export type { UserArg, UserPtr, UserString } from './core/user-memory.js';
 export { NULL_PTR, UserMemory } from './core/user-memory.js';
 export type { FileStat, FileType, OpenFile, OpenMode, PathLimits } from './core/vfs.js';
 export { Vfs } from './core/vfs.js';
+export type { CompareFormat, CompareRow, Comparison } from './experiments/compare.js';
+export { cellText, compare, formatComparison } from './experiments/compare.js';
+export { dependencySvg, htmlReport, memoryMapSvg } from './experiments/html-report.js';
+export { formatIssues, loadScenario } from './experiments/load-scenario.js';
+export type { ScenarioIssue } from './experiments/parse-scenario.js';
+export { parseScenario } from './experiments/parse-scenario.js';
+export type { RunOptions, ScenarioResult, StepResult } from './experiments/run-scenario.js';
+export { configFor, neutralSpec, runScenario, runStep, stage } from './experiments/run-scenario.js';
+export type {
+  Expectation,
+  Outcome,
+  Scenario,
+  ScenarioFile,
+  ScenarioStep,
+  StepAction,
+} from './experiments/scenario.js';
+export { expectationFor, STEP_ACTIONS } from './experiments/scenario.js';
+export type { PreparedCall, SysForm, SysState } from './experiments/sys-args.js';
+export { newSysState, prepareSys, SYS_FORMS } from './experiments/sys-args.js';
+export { formatSyscall, formatTrace } from './experiments/trace.js';
 export type { CreateKernelOptions } from './kernel.js';
 export { createKernel, Kernel, restoreKernel, STATE_FORMAT } from './kernel.js';
 export type { HpuxDlkmSys, ModstatReturn } from './personalities/hpux-dlkm/hpux-dlkm-sys.js';

@@ -42,20 +42,29 @@ export function scenarioOrExit(ctx: CliContext, file: string): Scenario {
   );
 }
 
-/** Runs a scenario, drawing a progress bar on stderr when it is a terminal. */
-export function runWithProgress(scenario: Scenario): ScenarioResult {
-  const tty = process.stderr.isTTY === true;
-  const result = runScenario(scenario, {
-    onResult: tty
+/** Where a progress bar goes: a stream that may be a terminal. */
+export interface ProgressStream {
+  /** True on a terminal. */
+  readonly isTTY?: boolean;
+  /** Writes text. */
+  write(text: string): unknown;
+}
+
+/**
+ * Runs a scenario, drawing a progress bar on `stream` (stderr) when it is a terminal and nothing when it is
+ * piped. The bar is erased when the run ends, so the results that follow start on a clean line.
+ */
+export function runWithProgress(scenario: Scenario, stream: ProgressStream = process.stderr): ScenarioResult {
+  const onResult =
+    stream.isTTY === true
       ? (_r: StepResult, done: number, total: number) => {
           const width = 30;
           const filled = Math.round((done / total) * width);
-          process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-          if (done === total) process.stderr.write('\r\x1b[K');
+          stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+          if (done === total) stream.write('\r\x1b[K');
         }
-      : undefined,
-  });
-  return result;
+      : undefined;
+  return runScenario(scenario, onResult === undefined ? {} : { onResult });
 }
 
 /** Writes to `-o FILE` or stdout. */

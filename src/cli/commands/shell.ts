@@ -1,8 +1,10 @@
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { formatIssues } from '../../experiments/load-scenario.js';
 import { parseScenario } from '../../experiments/parse-scenario.js';
 import { runStep, stage } from '../../experiments/run-scenario.js';
 import type { Scenario } from '../../experiments/scenario.js';
+import { newSysState, type SysState } from '../../experiments/sys-args.js';
 import { formatSyscall } from '../../experiments/trace.js';
 import type { Kernel } from '../../kernel.js';
 import { type CliCommand, type CliContext, UsageError } from '../cli-context.js';
@@ -40,7 +42,7 @@ export function shellLineToStep(line: string): string | undefined {
   }
 }
 
-function evaluate(ctx: CliContext, k: Kernel, scenario: Scenario, line: string): void {
+function evaluate(ctx: CliContext, k: Kernel, scenario: Scenario, sys: SysState, line: string): void {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return;
   if (text === 'help' || text === 'dmesg') {
@@ -66,10 +68,53 @@ function evaluate(ctx: CliContext, k: Kernel, scenario: Scenario, line: string):
     ctx.io.err(parsed === undefined ? `? ${text}\n` : formatIssues('shell', parsed.error));
     return;
   }
-  const r = runStep({ ...scenario, steps: parsed.value.steps }, k, parsed.value.steps[0]);
+  const r = runStep({ ...scenario, steps: parsed.value.steps }, k, parsed.value.steps[0], [], sys);
   for (const s of r.syscalls) ctx.io.out(`  ${formatSyscall(s)}\n`);
   if (r.output !== undefined) ctx.io.out(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
   ctx.io.out(`${r.result}${r.errnoNumber === undefined ? '' : ` (${r.errnoNumber})`}\n`);
+}
+
+/** Where the shell reads lines and draws its prompt. */
+export interface ShellStreams {
+  /** Lines typed (stdin). */
+  readonly input: Readable;
+  /** Where the prompt and line editing go (stdout). */
+  readonly output: Writable;
+  /** Line editing and history (arrow keys): on for a terminal, off for piped input. */
+  readonly terminal: boolean;
+}
+
+/**
+ * The read–evaluate loop of `kmodsim shell` on one kernel: each line is one scenario step (or `!tool`,
+ * `dmesg`, `help`), up to `exit` or the end of the input. On a terminal, the up and down arrows walk the
+ * session's history.
+ */
+export async function runShell(
+  ctx: CliContext,
+  k: Kernel,
+  scenario: Scenario,
+  streams: ShellStreams,
+): Promise<void> {
+  const rl = createInterface({
+    input: streams.input,
+    output: streams.output,
+    terminal: streams.terminal,
+    prompt: `${k.personality}> `,
+    historySize: 500,
+  });
+  // Piped input gets no prompt, so the output is only the answers.
+  const prompt = () => {
+    if (streams.terminal) rl.prompt();
+  };
+  if (streams.terminal) ctx.io.out(`kmodsim shell (${k.personality}); 'help' lists actions\n`);
+  const sys = newSysState();
+  prompt();
+  for await (const line of rl) {
+    if (line.trim() === 'exit' || line.trim() === 'quit') break;
+    evaluate(ctx, k, scenario, sys, line);
+    prompt();
+  }
+  rl.close();
 }
 
 /** `kmodsim shell`: an interactive prompt for the same actions as scenario steps, with history. */
@@ -94,20 +139,11 @@ export const shellCommand: CliCommand = {
           }
         : scenarioOrExit(ctx, argv[0]);
     for (const problem of stage(scenario, k)) ctx.io.err(`${problem}\n`);
-    const rl = createInterface({
+    await runShell(ctx, k, scenario, {
       input: process.stdin,
       output: process.stdout,
-      prompt: `${k.personality}> `,
-      historySize: 500,
+      terminal: process.stdin.isTTY === true,
     });
-    if (process.stdin.isTTY) ctx.io.out(`kmodsim shell (${k.personality}); 'help' lists actions\n`);
-    rl.prompt();
-    for await (const line of rl) {
-      if (line.trim() === 'exit' || line.trim() === 'quit') break;
-      evaluate(ctx, k, scenario, line);
-      rl.prompt();
-    }
-    rl.close();
     return 0;
   },
 };
