@@ -68,6 +68,7 @@ export type { RunOptions, ScenarioResult, StepResult } from './experiments/run-s
 export { configFor, neutralSpec, runScenario, runStep, stage } from './experiments/run-scenario.js';
 export type {
   Expectation,
+  FileBehaviour,
   Outcome,
   Scenario,
   ScenarioFile,
@@ -75,7 +76,7 @@ export type {
   StepAction,
 } from './experiments/scenario.js';
 export { expectationFor, STEP_ACTIONS } from './experiments/scenario.js';
-export type { PreparedCall, SysForm, SysState } from './experiments/sys-args.js';
+export type { HandlerArgs, PreparedCall, SysForm, SysState, SysStepArgs } from './experiments/sys-args.js';
 export { newSysState, prepareSys, SYS_FORMS } from './experiments/sys-args.js';
 export { formatSyscall, formatTrace } from './experiments/trace.js';
 export type { CreateKernelOptions } from './kernel.js';

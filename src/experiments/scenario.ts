@@ -50,6 +50,14 @@ export interface ScenarioStep {
   readonly expect?: Expectation;
 }
 
+/** What a staged file's module returns from init and cleanup, overriding what its image says. */
+export interface FileBehaviour {
+  /** init's return: 0 or an errno name. */
+  readonly init?: ErrnoName | 0;
+  /** cleanup's return: 0 or an errno name. */
+  readonly cleanup?: ErrnoName | 0;
+}
+
 /** A host or generated file placed in every kernel's file system before the steps run. */
 export interface ScenarioFile {
   /** Host path (resolved against the scenario's folder). */
@@ -61,7 +69,7 @@ export interface ScenarioFile {
   /** Permission bits. */
   readonly mode?: number;
   /** Overrides what the module's init/cleanup return, e.g. `{ init: ENODEV }`. */
-  readonly behaviour?: { readonly init?: ErrnoName | 0; readonly cleanup?: ErrnoName | 0 };
+  readonly behaviour?: FileBehaviour;
 }
 
 /** A validated scenario. */

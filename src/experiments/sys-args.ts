@@ -31,13 +31,17 @@ export interface SysForm {
   readonly keys: Readonly<Record<string, string>>;
 }
 
-type Args = { readonly [key: string]: JsonValue };
-type Out = Record<string, SyscallArg>;
+/** A `sys` step's `args` as the scenario file gives them. */
+export type SysStepArgs = { readonly [key: string]: JsonValue };
+type Args = SysStepArgs;
+/** Named arguments for a syscall handler, as {@link prepareSys} builds them. */
+export type HandlerArgs = Record<string, SyscallArg>;
+type Out = HandlerArgs;
 
 /** The arguments after conversion, and what to do with the return value. */
 export interface PreparedCall {
   /** Arguments for the handler. */
-  readonly args: Out;
+  readonly args: HandlerArgs;
   /** Called with the raw return on success (records named fds and addresses). */
   readonly after?: (ret: number | bigint) => void;
   /** Frees user memory mapped for the call (buffers), after it returned. */
@@ -200,7 +204,7 @@ export function prepareSys(
   k: Kernel,
   state: SysState,
   syscall: string,
-  args: Args,
+  args: SysStepArgs,
   moduleFile: (name: string) => string | undefined,
 ): PreparedCall {
   const p = k.personality;
