@@ -40,9 +40,12 @@ export function compare(result: ScenarioResult): Comparison {
   return { name: result.name, personalities: result.personalities, rows, pass: result.pass };
 }
 
-/** The text of one cell: the outcome, and `!expected` when it did not match. */
+/** The text of one cell: the outcome, then what was wanted when an expectation failed. */
 export function cellText(c: StepResult): string {
-  return c.pass ? c.result : `${c.result} (want ${c.expected ?? c.mismatch})`;
+  if (c.pass) return c.result;
+  return c.expected !== undefined && c.expected !== c.result
+    ? `${c.result} (want ${c.expected})`
+    : `${c.result} (${c.mismatch})`;
 }
 
 /** Renders a comparison as a plain-text table, a Markdown table or JSON. */
