@@ -33,7 +33,6 @@ export interface SysForm {
 
 /** A `sys` step's `args` as the scenario file gives them. */
 export type SysStepArgs = { readonly [key: string]: JsonValue };
-type Args = SysStepArgs;
 /** Named arguments for a syscall handler, as {@link prepareSys} builds them. */
 export type HandlerArgs = Record<string, SyscallArg>;
 type Out = HandlerArgs;
