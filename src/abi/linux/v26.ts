@@ -31,6 +31,8 @@ export const O_ACCMODE = 3;
 export const O_CREAT = 0o100;
 /** `O_DIRECTORY`. Source: include/uapi/asm-generic/fcntl.h. */
 export const O_DIRECTORY = 0o200000;
+/** `O_PATH` (since 2.6.39). Source: include/uapi/asm-generic/fcntl.h. */
+export const O_PATH = 0o10000000;
 /** `O_CLOEXEC`. Source: include/uapi/asm-generic/fcntl.h. */
 export const O_CLOEXEC = 0o2000000;
 

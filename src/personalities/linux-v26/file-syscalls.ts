@@ -4,7 +4,7 @@
  * @see fs/open.c do_sys_open; fs/char_dev.c chrdev_open
  * @module
  */
-import { O_ACCMODE, O_CREAT, O_DIRECTORY, O_RDONLY, O_WRONLY } from '../../abi/linux/v26.js';
+import { O_ACCMODE, O_CREAT, O_DIRECTORY, O_PATH, O_RDONLY, O_WRONLY } from '../../abi/linux/v26.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { LinuxV26Kernel } from './linux-v26-kernel.js';
 
@@ -17,10 +17,13 @@ export function openFile(k: LinuxV26Kernel, pathPtr: number, flags: number, mode
   const path = p.value.value;
   if (path === '') return err('ENOENT', 'empty path');
   const acc = flags & O_ACCMODE;
-  const read = acc !== O_WRONLY;
-  const write = acc !== O_RDONLY;
+  // O_PATH: a location only (build_open_flags drops the access mode); no f_op->open, so a device takes no
+  // module reference, and fdget() refuses the file later (finit_module: EBADF).
+  const pathOnly = (flags & O_PATH) !== 0;
+  const read = !pathOnly && acc !== O_WRONLY;
+  const write = !pathOnly && acc !== O_RDONLY;
   let st = vfs.stat(path);
-  if (!st.ok && st.error.errno === 'ENOENT' && (flags & O_CREAT) !== 0) {
+  if (!st.ok && st.error.errno === 'ENOENT' && !pathOnly && (flags & O_CREAT) !== 0) {
     const made = vfs.writeFile(path, new Uint8Array(0), { mode: mode & 0o7777 });
     if (!made.ok) return made;
     st = vfs.stat(path);
@@ -30,7 +33,7 @@ export function openFile(k: LinuxV26Kernel, pathPtr: number, flags: number, mode
     return err('ENOTDIR', `${path}: not a directory`);
   const fd = vfs.open(path, { read, write });
   if (!fd.ok) return fd;
-  const m = /^\/dev\/([^/]+)$/.exec(path);
+  const m = pathOnly ? null : /^\/dev\/([^/]+)$/.exec(path);
   if (m !== null && st.value.type === 'chr') {
     const mod = k.find(m[1]);
     if (mod !== undefined) {

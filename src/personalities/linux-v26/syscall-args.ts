@@ -13,6 +13,7 @@ import {
   O_DIRECTORY,
   O_EXCL,
   O_NONBLOCK,
+  O_PATH,
   O_RDONLY,
   O_RDWR,
   O_TRUNC,
@@ -36,6 +37,7 @@ export const FLAG_NAMES: Readonly<Record<string, number>> = {
   O_CREAT,
   O_DIRECTORY,
   O_CLOEXEC,
+  O_PATH,
 };
 
 /** A number, a `|`-separated list of names, or a list of names → the flag word (unknown names → NaN). */

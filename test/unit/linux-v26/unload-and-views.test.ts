@@ -177,6 +177,23 @@ describe('linux-v26 delete_module and views', () => {
     expect(r.core.memory.allocations()).toEqual([]);
   });
 
+  it('an O_PATH fd locates a file only: finit_module gets EBADF, and a device opened so takes no reference', () => {
+    const k = v26();
+    k.vfs.writeFile('/root/p.ko', ko({ name: 'p' }));
+    const before = digest(k);
+    const fd = Number(k.sys.open('/root/p.ko', 'O_PATH').ret);
+    expect(fd).toBeGreaterThanOrEqual(3);
+    expect(k.sys.finit_module(fd, '', 0).errno).toBe('EBADF');
+    k.sys.close(fd);
+    expect(digest(k)).toBe(before);
+    expect(k.sys.init_module(ko({ name: 'dev' })).ret).toBe(0);
+    const dfd = Number(k.sys.open('/dev/dev', 'O_PATH').ret);
+    expect(dfd).toBeGreaterThanOrEqual(3);
+    expect(k.read('/sys/module/dev/refcnt')).toBe('0\n');
+    expect(k.sys.delete_module('dev', 'O_NONBLOCK').ret).toBe(0);
+    k.sys.close(dfd);
+  });
+
   it('a failed finit_module on a directory leaves everything as it was', () => {
     const k = v26();
     k.core.vfs.mkdirp('/root/d');
