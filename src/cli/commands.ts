@@ -66,6 +66,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     async () => (await import('./commands/dmesg.js')).dmesgCommand,
   ),
   entry(
+    'bench',
+    'benchmark workloads over a real module tree: load-all, symbols, relocate (npm run bench times them)',
+    async () => (await import('./commands/bench.js')).benchCommand,
+  ),
+  entry(
     'tools',
     "list the current personality's user-space tools",
     async () => (await import('./commands/tools.js')).toolsCommand,

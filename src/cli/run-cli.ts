@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel.js';
 import { isPersonalityId, PERSONALITY_IDS, type PersonalityId } from '../personalities/personality.js';
 import { type CliContext, type CliIo, UsageError } from './cli-context.js';
 import { COMMANDS } from './commands.js';
+import { runHostTool } from './host-tools.js';
 import { applyConfigAssignment, type ConfigObject, readConfigFile } from './kernel-options.js';
 
 /** The default personality when neither `-p` nor a state file names one. */
@@ -107,8 +108,12 @@ export async function runCli(argv: readonly string[], io: CliIo, version: () => 
       io.out(helpText());
       return name === undefined && !g.help ? 2 : 0;
     }
-    const ctx = makeContext(g, io);
     const entry = COMMANDS.find((c) => c.name === name);
+    if (entry === undefined && onHostKernel(g)) {
+      const code = await runHostTool(name, args, io);
+      if (code !== undefined) return code;
+    }
+    const ctx = makeContext(g, io);
     const code =
       entry !== undefined ? await (await entry.load()).run(ctx, args) : await runTool(ctx, name, args);
     await saveState(ctx);
@@ -126,6 +131,16 @@ export async function runCli(argv: readonly string[], io: CliIo, version: () => 
     if (process.env.KMODSIM_DEBUG) io.err(`${e instanceof Error ? e.stack : ''}\n`);
     return 70;
   }
+}
+
+/** A new default (linux-v26) kernel with no state file or configuration: host-file tools may skip the VFS. */
+function onHostKernel(g: GlobalOptions): boolean {
+  return (
+    (g.personality ?? DEFAULT_PERSONALITY) === 'linux-v26' &&
+    g.statePath === undefined &&
+    g.configFile === undefined &&
+    Object.keys(g.config).length === 0
+  );
 }
 
 async function showCommandHelp(name: string, io: CliIo): Promise<number> {

@@ -1,0 +1,197 @@
+/**
+ * The ELF passes of the benchmark, each over every module file of a tree: reading every symbol (name, value,
+ * size, binding, section), and parsing plus relocating every module at a simulated module-area layout the way the
+ * linux-v26 loader does it (every RELA section whose target is SHF_ALLOC; undefined symbols from a simulated
+ * kernel symbol table).
+ * @module
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  SHF_ALLOC,
+  SHN_ABS,
+  SHN_COMMON,
+  SHN_UNDEF,
+  SHT_NOBITS,
+  SHT_RELA,
+  STB_LOCAL,
+  STT_SECTION,
+} from '../../abi/elf.js';
+import { ElfFile } from '../../elf/elf-file.js';
+import { RELOCATORS } from '../../elf/relocate/index.js';
+import { SymbolTable } from '../../elf/symbols.js';
+
+/** Reads whole files into one growing buffer (no per-file allocation); the view is valid until the next read. */
+export class FileReader {
+  private buf = new Uint8Array(1 << 20);
+
+  /** The file's bytes, or `undefined` when it cannot be read. */
+  read(path: string): Uint8Array | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, this.buf, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return this.buf.subarray(0, at);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Totals of {@link symbolsPass}. */
+export interface SymbolsPassResult {
+  /** Files read. */
+  readonly modules: number;
+  /** Symbols read (entry 0 excluded). */
+  readonly symbols: number;
+  /** Undefined symbols among them. */
+  readonly undefinedSymbols: number;
+  /** Defined `STB_GLOBAL`/`STB_WEAK` symbols among them. */
+  readonly definedGlobals: number;
+  /** Bytes of all symbol names. */
+  readonly nameBytes: number;
+  /** `file: reason` for every file that failed. */
+  readonly failures: readonly string[];
+}
+
+/** Reads every symbol of every file: name, value, size, binding, type and section index. */
+export function symbolsPass(files: readonly string[]): SymbolsPassResult {
+  const reader = new FileReader();
+  let symbols = 0;
+  let undefinedSymbols = 0;
+  let definedGlobals = 0;
+  let nameBytes = 0;
+  const failures: string[] = [];
+  for (const path of files) {
+    const bytes = reader.read(path);
+    const elf = bytes === undefined ? undefined : ElfFile.parse(bytes);
+    if (elf === undefined || !elf.ok) {
+      failures.push(`${path}: ${elf === undefined ? 'cannot read' : elf.error.message}`);
+      continue;
+    }
+    const st = SymbolTable.read(elf.value);
+    if (!st.ok) {
+      failures.push(`${path}: ${st.error.message}`);
+      continue;
+    }
+    const t = st.value;
+    for (let i = 1; i < t.count; i++) {
+      nameBytes += t.name(i)?.length ?? 0;
+      if (t.isUndefined(i)) undefinedSymbols++;
+      else if (t.bind(i) !== STB_LOCAL && t.type(i) !== STT_SECTION && t.valueNumber(i) >= 0)
+        definedGlobals++;
+    }
+    symbols += t.count - 1;
+  }
+  return {
+    modules: files.length - failures.length,
+    symbols,
+    undefinedSymbols,
+    definedGlobals,
+    nameBytes,
+    failures,
+  };
+}
+
+/** Totals of {@link relocatePass}. */
+export interface RelocatePassResult {
+  /** Files parsed and relocated. */
+  readonly modules: number;
+  /** RELA entries applied. */
+  readonly relocations: number;
+  /** `file: reason` for every file that failed. */
+  readonly failures: readonly string[];
+}
+
+/** Parses and relocates every file at consecutive page-aligned addresses in the x86-64 module area. */
+export function relocatePass(files: readonly string[]): RelocatePassResult {
+  const reader = new FileReader();
+  const kernelSymbols = new Map<string, bigint>();
+  const kernelAddress = (name: string): bigint => {
+    let a = kernelSymbols.get(name);
+    if (a === undefined) {
+      a = 0xffffffff81000000n + BigInt(kernelSymbols.size) * 16n;
+      kernelSymbols.set(name, a);
+    }
+    return a;
+  };
+  let next = 0xffffffffc0000000n;
+  let relocations = 0;
+  const failures: string[] = [];
+  for (const path of files) {
+    const bytes = reader.read(path);
+    const r = bytes === undefined ? 'cannot read' : relocateOne(bytes);
+    if (typeof r === 'string') failures.push(`${path}: ${r}`);
+    else relocations += r;
+  }
+  return { modules: files.length - failures.length, relocations, failures };
+
+  /** Returns the number of entries applied, or why it failed. */
+  function relocateOne(bytes: Uint8Array): number | string {
+    const f = ElfFile.parse(bytes);
+    if (!f.ok) return f.error.message;
+    const elf = f.value;
+    const syms = SymbolTable.read(elf);
+    if (!syms.ok) return syms.error.message;
+    const st = syms.value;
+    const secs = elf.sections;
+    // layout_and_allocate: every SHF_ALLOC section copied into the module area, aligned.
+    const addr: bigint[] = new Array(secs.length).fill(0n);
+    const placed: (Uint8Array | undefined)[] = new Array(secs.length);
+    let at = next;
+    for (const s of secs) {
+      if ((s.flags & SHF_ALLOC) === 0) continue;
+      const align = BigInt(Math.max(1, s.addralign));
+      at = ((at + align - 1n) / align) * align;
+      addr[s.index] = at;
+      if (s.type === SHT_NOBITS) placed[s.index] = new Uint8Array(s.size);
+      else {
+        const d = elf.sectionData(s);
+        if (!d.ok) return d.error.message;
+        placed[s.index] = d.value.slice();
+      }
+      at += BigInt(s.size);
+    }
+    next = ((at + 0xfffn) / 0x1000n) * 0x1000n;
+    // simplify_symbols
+    const values = new BigUint64Array(st.count);
+    for (let i = 1; i < st.count; i++) {
+      const sh = st.shndx(i);
+      if (sh === SHN_UNDEF) values[i] = kernelAddress(st.name(i) ?? '');
+      else if (sh === SHN_ABS || sh === SHN_COMMON) values[i] = st.value(i);
+      else values[i] = BigInt.asUintN(64, (addr[sh] ?? 0n) + st.value(i));
+    }
+    // apply_relocations
+    const relocator = RELOCATORS.get(elf.header.machine);
+    if (relocator === undefined) return `no relocator for e_machine ${elf.header.machine}`;
+    let n = 0;
+    for (const s of secs) {
+      if (s.type !== SHT_RELA || s.info >= secs.length || (secs[s.info].flags & SHF_ALLOC) === 0) continue;
+      const target = placed[s.info];
+      if (target === undefined) continue;
+      const r = relocator.applyRelocations({
+        image: elf.bytes,
+        relOffset: s.offset,
+        relSize: s.size,
+        isRela: true,
+        target,
+        targetAddress: addr[s.info],
+        symbolValues: values,
+        moduleName: 'bench',
+      });
+      if (!r.ok) return r.error.reason;
+      n += Math.floor(s.size / 24);
+    }
+    return n;
+  }
+}
