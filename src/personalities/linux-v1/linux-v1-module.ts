@@ -1,16 +1,20 @@
-import { ContainerModule, injectable, injectFromBase } from 'inversify';
+import { ContainerModule } from 'inversify';
+import type { KernelConfig } from '../../core/kernel-config.js';
 import { TOKENS } from '../../core/tokens.js';
 import type { PersonalityDefinition } from '../personality.js';
-import { UnimplementedPersonality } from '../unimplemented.js';
+import { type LinuxV1Config, readLinuxV1Config } from './linux-v1-config.js';
+import { linuxV1Era } from './linux-v1-era.js';
+import { LinuxV1Kernel } from './linux-v1-kernel.js';
+import { LinuxV1Personality } from './linux-v1-personality.js';
+import { V1_TOKENS } from './linux-v1-tokens.js';
 
-@injectable()
-@injectFromBase()
-class LinuxV1Personality extends UnimplementedPersonality {
-  readonly id = 'linux-v1' as const;
-}
-
-/** DI unit of the `linux-v1` personality. */
+/** DI unit of the `linux-v1` personality: the parsed configuration, its era's rules, the kernel, the personality. */
 export const linuxV1Module = new ContainerModule(({ bind }) => {
+  bind(V1_TOKENS.Config).toDynamicValue((ctx) =>
+    readLinuxV1Config(ctx.get<KernelConfig>(TOKENS.KernelConfig)),
+  );
+  bind(V1_TOKENS.Era).toDynamicValue((ctx) => linuxV1Era(ctx.get<LinuxV1Config>(V1_TOKENS.Config)));
+  bind(LinuxV1Kernel).toSelf().inSingletonScope();
   bind(TOKENS.Personality).to(LinuxV1Personality).inSingletonScope();
 });
 
@@ -24,4 +28,4 @@ export const linuxV1Definition: PersonalityDefinition = {
 };
 
 /** The typed syscall facade of `linux-v1` (`kernel.sys`). */
-export type LinuxV1Sys = object;
+export type { LinuxV1Sys } from './linux-v1-sys.js';

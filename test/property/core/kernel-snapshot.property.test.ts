@@ -18,11 +18,6 @@ const opArb: fc.Arbitrary<Op> = fc.record({
   m: fc.integer({ min: 0, max: SPECS.length - 1 }),
 });
 
-/** Personalities whose neutral actions are implemented (an unimplemented one answers every action ENOSYS). */
-function implemented(id: 'linux-v1' | 'linux-v24' | 'linux-v26' | 'hpux-dlkm'): boolean {
-  return createKernel({ personality: id }).actions.list().result !== 'ENOSYS';
-}
-
 function staged(id: 'linux-v1' | 'linux-v24' | 'linux-v26' | 'hpux-dlkm'): { k: Kernel; paths: string[] } {
   const k = createKernel({ personality: id });
   const paths = SPECS.map((spec) => {
@@ -53,39 +48,33 @@ const roundTrip = (state: JsonValue): JsonValue => JSON.parse(JSON.stringify(sta
 
 describe('whole-kernel snapshot', () => {
   for (const id of ['linux-v1', 'linux-v24', 'linux-v26', 'hpux-dlkm'] as const) {
-    it.runIf(implemented(id))(
-      `${id}: the staged chain loads, so the histories below do change the kernel`,
-      () => {
-        const { k, paths } = staged(id);
-        for (let m = 0; m < SPECS.length; m++) expect(apply(k, paths, { kind: 'load', m }).result).toBe('ok');
-        expect(apply(k, paths, { kind: 'unload', m: 0 }).result).not.toBe('ok');
-      },
-    );
-    it.runIf(implemented(id))(
-      `${id}: any load/unload/use history survives snapshot → JSON → restore, and the copy behaves the same`,
-      () => {
-        fc.assert(
-          fc.property(
-            fc.array(opArb, { maxLength: 12 }),
-            fc.array(opArb, { minLength: 1, maxLength: 4 }),
-            (history, next) => {
-              const { k, paths } = staged(id);
-              for (const op of history) apply(k, paths, op);
-              const copy = restoreKernel(roundTrip(k.snapshot()));
-              expect(copy.snapshot()).toEqual(k.snapshot());
-              expect(copy.actions.list().output).toBe(k.actions.list().output);
-              // The restored kernel is not just equal on paper: the same next operations give the same results.
-              for (const op of next) {
-                const a = apply(k, paths, op);
-                const b = apply(copy, paths, op);
-                expect(b.result).toBe(a.result);
-              }
-              expect(copy.snapshot()).toEqual(k.snapshot());
-            },
-          ),
-          { numRuns: 40 },
-        );
-      },
-    );
+    it(`${id}: the staged chain loads, so the histories below do change the kernel`, () => {
+      const { k, paths } = staged(id);
+      for (let m = 0; m < SPECS.length; m++) expect(apply(k, paths, { kind: 'load', m }).result).toBe('ok');
+      expect(apply(k, paths, { kind: 'unload', m: 0 }).result).not.toBe('ok');
+    });
+    it(`${id}: any load/unload/use history survives snapshot → JSON → restore, and the copy behaves the same`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(opArb, { maxLength: 12 }),
+          fc.array(opArb, { minLength: 1, maxLength: 4 }),
+          (history, next) => {
+            const { k, paths } = staged(id);
+            for (const op of history) apply(k, paths, op);
+            const copy = restoreKernel(roundTrip(k.snapshot()));
+            expect(copy.snapshot()).toEqual(k.snapshot());
+            expect(copy.actions.list().output).toBe(k.actions.list().output);
+            // The restored kernel is not just equal on paper: the same next operations give the same results.
+            for (const op of next) {
+              const a = apply(k, paths, op);
+              const b = apply(copy, paths, op);
+              expect(b.result).toBe(a.result);
+            }
+            expect(copy.snapshot()).toEqual(k.snapshot());
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
   }
 });

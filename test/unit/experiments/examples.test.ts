@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
-import { createKernel } from '../../../src/kernel.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
 const files = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f));
@@ -23,9 +22,6 @@ interface Row {
   expected?: string;
 }
 
-/** linux-v1 is still the ENOSYS stand-in until its syscall table exists; its rows are checked once it does. */
-const linuxV1Implemented = createKernel({ personality: 'linux-v1' }).core.syscalls.entries().length > 0;
-
 describe('examples/ under kmodsim run', () => {
   it('holds a dozen scenarios', () => {
     expect(files.length).toBeGreaterThanOrEqual(12);
@@ -40,12 +36,9 @@ describe('examples/ under kmodsim run', () => {
     expect(rows.length).toBeGreaterThan(0);
     // every example states what it expects somewhere
     expect(rows.some((r) => r.expected !== undefined)).toBe(true);
-    const checked = rows.filter((r) => linuxV1Implemented || r.personality !== 'linux-v1');
-    expect(checked.filter((r) => !r.pass)).toEqual([]);
-    if (linuxV1Implemented || !rows.some((r) => r.personality === 'linux-v1')) {
-      expect(text.code).toBe(0);
-      expect(text.out).toMatch(/all \d+ expectations hold\n$/);
-    }
+    expect(rows.filter((r) => !r.pass)).toEqual([]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/all \d+ expectations hold\n$/);
   });
 });
 

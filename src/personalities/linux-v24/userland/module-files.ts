@@ -8,6 +8,9 @@ import type { ErrnoName } from '../../../abi/errno.js';
 import { fail, ok, type Result } from '../../../core/result.js';
 import type { ModutilsContext } from './modutils-context.js';
 
+/** What the file helpers need of a tool context (shared with the 1.x tools). */
+export type FileContext = Pick<ModutilsContext, 'core' | 'moduleDir'>;
+
 /** An absolute, normalised path (relative names are taken from `/`). */
 export function resolvePath(path: string): string {
   const parts: string[] = [];
@@ -20,7 +23,7 @@ export function resolvePath(path: string): string {
 }
 
 /** Reads a whole file through `open`/`read` as the caller. */
-export function readUserFile(ctx: ModutilsContext, path: string): Result<Uint8Array, ErrnoName> {
+export function readUserFile(ctx: FileContext, path: string): Result<Uint8Array, ErrnoName> {
   const vfs = ctx.core.vfs;
   const fd = vfs.open(resolvePath(path), { read: true, write: false });
   if (!fd.ok) return fail(fd.error.errno);
@@ -32,7 +35,7 @@ export function readUserFile(ctx: ModutilsContext, path: string): Result<Uint8Ar
   }
 }
 
-function findIn(ctx: ModutilsContext, dir: string, file: string, depth: number): string | undefined {
+function findIn(ctx: FileContext, dir: string, file: string, depth: number): string | undefined {
   const entries = ctx.core.vfs.readdir(dir);
   if (!entries.ok) return undefined;
   for (const e of entries.value) if (e === file) return `${dir}/${e}`;
@@ -48,12 +51,12 @@ function findIn(ctx: ModutilsContext, dir: string, file: string, depth: number):
 }
 
 /** The module directories modutils searches by default, most specific first. */
-export function modulePathDirs(ctx: ModutilsContext): string[] {
+export function modulePathDirs(ctx: FileContext): string[] {
   return [ctx.moduleDir, '/lib/modules/default', '/lib/modules'];
 }
 
 /** `search_module_path(name)`: the first `<name>.o` (then `.mod`) under the module directories. */
-export function searchModulePath(ctx: ModutilsContext, name: string): string | undefined {
+export function searchModulePath(ctx: FileContext, name: string): string | undefined {
   for (const suffix of ['.o', '.mod']) {
     for (const dir of modulePathDirs(ctx)) {
       const hit = findIn(ctx, dir, `${name}${suffix}`, 0);
