@@ -47,6 +47,17 @@ export class UserMemory implements Snapshottable {
     return start;
   }
 
+  /**
+   * Maps `bytes` read-only without copying them: for an argument that is unmapped before the caller can change
+   * it (a syscall's image buffer). Reads see the caller's bytes; writes fault as in any read-only region.
+   */
+  mapReadOnlyView(bytes: Uint8Array): UserPtr {
+    const start = this.next;
+    this.regions.push({ start, bytes, writable: false });
+    this.next = start + alignUp(Math.max(bytes.length, 1), 0x1000) + 0x1000;
+    return start;
+  }
+
   /** Maps `size` zero bytes (an output buffer). */
   alloc(size: number): UserPtr {
     return this.map(new Uint8Array(size));

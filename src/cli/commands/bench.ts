@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dependencyOrder, loadAll, readTreeModule, treeModuleFiles } from '../../experiments/load-all.js';
+import { dependencyOrder, loadAll, readTreeModules, treeModuleFiles } from '../../experiments/load-all.js';
 import { relocatePass, symbolsPass } from '../bench/elf-passes.js';
 import { type CliCommand, type CliContext, UsageError } from '../cli-context.js';
 
@@ -78,7 +78,7 @@ function loadAllCommand(ctx: CliContext, a: BenchArgs): number {
   const defaultSymvers = join(a.root ?? '', 'usr', 'src', `linux-headers-${kver}`, 'Module.symvers');
   const symvers = a.symvers ?? (existsSync(defaultSymvers) ? defaultSymvers : undefined);
   const t0 = performance.now();
-  const modules = dependencyOrder(treeModuleFiles(dir).map(readTreeModule));
+  const modules = dependencyOrder(readTreeModules(treeModuleFiles(dir)));
   const t1 = performance.now();
   const perModule: [string, number, number, number][] = [];
   const r = loadAll({

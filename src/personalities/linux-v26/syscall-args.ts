@@ -71,7 +71,8 @@ export interface PointerArg {
 /** Turns an argument into a user pointer. `undefined` is NULL. */
 export function pointerArg(user: UserMemory, v: SyscallArg): PointerArg {
   if (v instanceof Uint8Array) {
-    const p = user.map(v, false);
+    // Unmapped when the call returns, and nothing in the kernel writes through it: no copy needed.
+    const p = user.mapReadOnlyView(v);
     return { ptr: p, length: v.length, release: () => user.unmap(p) };
   }
   if (typeof v === 'string') {

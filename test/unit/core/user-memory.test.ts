@@ -16,6 +16,20 @@ describe('UserMemory', () => {
     expect(m.read(p, 1)).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
   });
 
+  it('maps a read-only view without copying: reads see the bytes, writes and overruns fault', () => {
+    const m = new UserMemory();
+    const bytes = new Uint8Array([9, 8, 7]);
+    const p = m.mapReadOnlyView(bytes);
+    const r = m.read(p, 3);
+    expect(r).toEqual({ ok: true, value: new Uint8Array([9, 8, 7]) });
+    expect(r.ok && r.value.buffer === bytes.buffer).toBe(true);
+    expect(m.write(p, new Uint8Array([1]))).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
+    expect(m.read(p, 4)).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
+    expect(bytes).toEqual(new Uint8Array([9, 8, 7]));
+    m.unmap(p);
+    expect(m.read(p, 1)).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
+  });
+
   it('copies strings like strncpy_from_user', () => {
     const m = new UserMemory();
     const p = m.mapString('hello');
