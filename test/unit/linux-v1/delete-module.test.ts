@@ -62,7 +62,13 @@ describe('linux-v1 delete_module(name)', () => {
   it('runs cleanup only for a running module; a deleted module is not found again (ENOENT)', () => {
     const k = v1();
     const cleaned: string[] = [];
-    for (const n of ['up', 'raw']) k.core.behaviours.register(n, { cleanup: () => (cleaned.push(n), 0) });
+    for (const n of ['up', 'raw'])
+      k.core.behaviours.register(n, {
+        cleanup: () => {
+          cleaned.push(n);
+          return 0;
+        },
+      });
     loaded(k, 'up');
     create(k, 'raw');
     expect(k.sys.delete_module('raw').errno).toBeUndefined();
