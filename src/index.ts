@@ -85,6 +85,12 @@ export type { HpuxDlkmSys, ModstatReturn } from './personalities/hpux-dlkm/hpux-
 export type { ModSpecificStat, ModStatus } from './personalities/hpux-dlkm/modstatus.js';
 export type { PersonalitySys } from './personalities/index.js';
 export { PERSONALITIES } from './personalities/index.js';
+export type { KernelSymEntry, LinuxV1Sys, SymbolTableSpec } from './personalities/linux-v1/linux-v1-sys.js';
+export {
+  decodeKernelSyms,
+  encodeRoutines,
+  encodeSymbolTable,
+} from './personalities/linux-v1/linux-v1-sys.js';
 export type { LinuxV24Sys, ModuleInfo, SymbolEntry } from './personalities/linux-v24/linux-v24-sys.js';
 export type { FlagsArg, LinuxV26Sys } from './personalities/linux-v26/linux-v26-sys.js';
 export type {
