@@ -3,10 +3,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { isErrnoName } from '../abi/errno.js';
 import { createKernel } from '../kernel.js';
 import type { NeutralModuleSpec, PersonalityId } from '../personalities/personality.js';
-import { type ConformanceOp, type Observation, type OpOutcome, opToLine, type Target } from './target.js';
+import {
+  type ConformanceOp,
+  type KernelSettings,
+  type Observation,
+  type OpOutcome,
+  opToLine,
+  parseOutcome,
+  type Target,
+} from './target.js';
 
 /**
  * A {@link Target} behind a line protocol, so a suite can check any implementation — a real kernel in a VM, a
@@ -15,8 +22,9 @@ import { type ConformanceOp, type Observation, type OpOutcome, opToLine, type Ta
  * Protocol (one request line on the runner's stdin, one answer line on its stdout):
  * - `reset` followed by one `module NAME PATH` line per module and an `end` line → `ok`
  *   (PATH is an image built for the personality: `.ko`, `.o` or DLKM object)
- * - `load NAME [PARAMS]`, `unload NAME`, `use NAME`, `unuse NAME`, `privileged on|off`, `disable-modules`
- *   → `ok` or an errno name (`EBUSY`)
+ * - `load NAME [PARAMS]`, `unload NAME`, `use NAME`, `unuse NAME`, `privileged on|off`, `disable-modules`,
+ *   `sysctl NAME VALUE`, `cred {JSON}`, `sys CALL {JSON args}`, `stage PATH BASE64` → `ok` or an errno name
+ *   (`EBUSY`); see {@link opToLine} and docs/conformance.md for each form
  * - `observe` → one JSON line: `{"modules":[{"name","refcount","holders"}],"listed":[...],
  *   "allocationOwners":[...],"moduleSymbols":[...],"kernelSymbolsIntact":true}`
  * - `quit` → the runner exits.
@@ -67,8 +75,11 @@ export class ScriptTarget implements Target {
     });
   }
 
+  /** A real system cannot be reconfigured between cases: cases that need a configuration are skipped. */
+  readonly configurable = false;
+
   /** @inheritDoc Builds each module with kmodsim's builder into a temporary folder and hands the paths over. */
-  async reset(modules: readonly NeutralModuleSpec[]): Promise<void> {
+  async reset(modules: readonly NeutralModuleSpec[], _config?: KernelSettings): Promise<void> {
     const builder = createKernel({ personality: this.personality });
     this.start();
     const out: string[] = ['reset'];
@@ -87,8 +98,9 @@ export class ScriptTarget implements Target {
 
   /** @inheritDoc */
   async exec(op: ConformanceOp): Promise<OpOutcome> {
-    const a = (await this.request(opToLine(op))).trim();
-    if (a === 'ok' || isErrnoName(a)) return a;
+    const a = await this.request(opToLine(op));
+    const outcome = parseOutcome(a);
+    if (outcome !== undefined) return outcome;
     throw new Error(`script target: '${opToLine(op)}' answered '${a}' (expected ok or an errno name)`);
   }
 

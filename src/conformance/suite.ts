@@ -6,41 +6,52 @@ import {
   type ConformanceModel,
   checkInvariants,
   initialModel,
+  MODEL_MODULE_SPECS,
+  MODEL_PARAMS,
   predict,
   SUITE_MODULES,
 } from './model.js';
-import { replayScenario } from './replay.js';
+import { type Replay, replayScenario } from './replay.js';
 import { type ConformanceOp, opToLine, type Target } from './target.js';
 
-/** Options of {@link runModelSuite}. */
-export interface SuiteOptions {
-  /** Number of command sequences (default 1000). */
+/** Options shared by the property runners. */
+export interface PropertyOptions {
+  /** Number of runs (default 1000). */
   readonly runs?: number;
   /** fast-check seed, for replaying a failure. */
   readonly seed?: number;
-  /** Longest command sequence (default 25). */
-  readonly maxCommands?: number;
   /** Called after each run (progress bars). */
   readonly onRun?: (done: number, total: number) => void;
 }
 
-/** The outcome of a suite. */
-export interface SuiteReport {
+/** Options of {@link runModelSuite}. */
+export interface SuiteOptions extends PropertyOptions {
+  /** Longest command sequence (default 25). */
+  readonly maxCommands?: number;
+}
+
+/** The outcome of one property (the model suite, robustness, the targeted cases). */
+export interface PropertyReport {
   /** The contract checked. */
   readonly personality: PersonalityId;
+  /** Which property: `model`, `robustness`, `cases`. */
+  readonly property: string;
   /** Runs made. */
   readonly runs: number;
   /** Seed used. */
   readonly seed: number;
   /** Whether every run held. */
   readonly pass: boolean;
-  /** On failure: the shrunk command sequence, one op per line. */
+  /** On failure: the shrunk op sequence, one op per line of the script protocol. */
   readonly counterexample?: readonly string[];
   /** On failure: what went wrong. */
   readonly message?: string;
-  /** On failure: the counterexample as a replayable scenario (the experiments format). */
-  readonly scenario?: string;
+  /** On failure: the counterexample as a replayable scenario (the experiments format) and its files. */
+  readonly replay?: Replay;
 }
+
+/** The report of {@link runModelSuite}. */
+export type SuiteReport = PropertyReport;
 
 class OpCommand implements fc.AsyncCommand<ConformanceModel, Target> {
   constructor(readonly op: ConformanceOp) {}
@@ -56,7 +67,7 @@ class OpCommand implements fc.AsyncCommand<ConformanceModel, Target> {
     const got = await target.exec(this.op);
     if (got !== want) throw new Error(`${opToLine(this.op)}: expected ${want}, got ${got}`);
     apply(m, this.op, got);
-    const broken = checkInvariants(m, await target.observe());
+    const broken = checkInvariants(target.personality, m, await target.observe());
     if (broken.length > 0) throw new Error(`after ${opToLine(this.op)}: ${broken.join('; ')}`);
   }
 
@@ -65,13 +76,19 @@ class OpCommand implements fc.AsyncCommand<ConformanceModel, Target> {
   }
 }
 
-/** The command arbitraries for a personality: load, duplicate load, unload (with users), use/unuse, privilege, modules_disabled. */
+/**
+ * The command arbitraries for a personality: load (with good, bad and unknown parameters), duplicate load,
+ * unload (with users), use/unuse, privilege, modules_disabled.
+ */
 export function commandArbitraries(
   personality: PersonalityId,
 ): fc.Arbitrary<fc.AsyncCommand<ConformanceModel, Target>>[] {
-  const name = fc.constantFrom(...SUITE_MODULES.map((m) => m.spec.name));
+  const name = fc.constantFrom(...SUITE_MODULES.filter((m) => m.inModel).map((m) => m.spec.name));
   const arbs: fc.Arbitrary<fc.AsyncCommand<ConformanceModel, Target>>[] = [
     name.map((module) => new OpCommand({ op: 'load', module })),
+    fc
+      .tuple(name, fc.constantFrom(...MODEL_PARAMS))
+      .map(([module, params]) => new OpCommand({ op: 'load', module, params })),
     name.map((module) => new OpCommand({ op: 'unload', module })),
     name.map((module) => new OpCommand({ op: 'use', module })),
     name.map((module) => new OpCommand({ op: 'unuse', module })),
@@ -95,7 +112,7 @@ export async function runModelSuite(target: Target, options: SuiteOptions = {}):
   const property = fc.asyncProperty(
     fc.commands(commandArbitraries(target.personality), { maxCommands: options.maxCommands ?? 25 }),
     async (cmds) => {
-      await target.reset(SUITE_MODULES.map((m) => m.spec));
+      await target.reset(MODEL_MODULE_SPECS);
       await fc.asyncModelRun(() => ({ model: initialModel(), real: target }), cmds);
     },
   );
@@ -103,20 +120,23 @@ export async function runModelSuite(target: Target, options: SuiteOptions = {}):
     property.afterEach(async () => options.onRun?.(++done, runs)),
     { numRuns: runs, seed },
   );
-  if (!details.failed) return { personality: target.personality, runs: details.numRuns, seed, pass: true };
+  if (!details.failed)
+    return { personality: target.personality, property: 'model', runs: details.numRuns, seed, pass: true };
   const cmds = details.counterexample?.[0];
   const ops =
     cmds === undefined
       ? []
       : [...cmds].map((c) => (c as unknown as OpCommand).op).filter((op) => op !== undefined);
   const error = details.errorInstance;
+  const message = error instanceof Error ? error.message : String(error);
   return {
     personality: target.personality,
+    property: 'model',
     runs: details.numRuns,
     seed,
     pass: false,
     counterexample: ops.map(opToLine),
-    message: error instanceof Error ? error.message : String(error),
-    scenario: replayScenario(target.personality, ops),
+    message,
+    replay: replayScenario(target.personality, ops, `The model-based suite failed: ${message}`),
   };
 }
