@@ -60,7 +60,7 @@ function expectedProc(m: Model): string[] {
 }
 
 function check(m: Model, r: Real): void {
-  expect(parseProc(r.k.read('/proc/modules'))).toEqual(expectedProc(m));
+  expect(parseProc(r.k.read('/proc/modules') ?? '')).toEqual(expectedProc(m));
   const hashes = r.k.sys
     .kernelSyms()
     .filter((s) => s.name.startsWith('#') && s.name !== '#')

@@ -10,9 +10,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_SYM_V1, MOD_RUNNING } from '../../../src/abi/linux/v1.js';
 import { decodeKernelSyms } from '../../../src/personalities/linux-v1/linux-v1-sys.js';
+import type { NeutralModuleSpec } from '../../../src/personalities/personality.js';
 import { kernel, stage, v1 } from '../../unit/linux-v1/support.js';
 
-const SPECS = [
+const SPECS: NeutralModuleSpec[] = [
   { name: 'm0', exports: ['s0a', 's0b'] },
   { name: 'm1', exports: ['s1'], imports: ['s0a'] },
   { name: 'm2', imports: ['s1', 's0b'] },
