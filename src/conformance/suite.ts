@@ -122,11 +122,13 @@ export async function runModelSuite(target: Target, options: SuiteOptions = {}):
   );
   if (!details.failed)
     return { personality: target.personality, property: 'model', runs: details.numRuns, seed, pass: true };
-  const cmds = details.counterexample?.[0];
-  const ops =
-    cmds === undefined
-      ? []
-      : [...cmds].map((c) => (c as unknown as OpCommand).op).filter((op) => op !== undefined);
+  // fast-check hands back its command wrappers: keep the commands that ran, in order.
+  const cmds = details.counterexample?.[0] ?? [];
+  const ops = [...cmds]
+    .map((c) => c as unknown as { cmd?: OpCommand; hasRan?: boolean })
+    .filter((c) => c.hasRan !== false)
+    .map((c) => (c.cmd ?? (c as OpCommand)).op)
+    .filter((op) => op !== undefined);
   const error = details.errorInstance;
   const message = error instanceof Error ? error.message : String(error);
   return {
