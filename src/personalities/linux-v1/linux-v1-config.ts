@@ -4,6 +4,7 @@
  * @module
  */
 import type { KernelConfig } from '../../core/kernel-config.js';
+import { configBool } from '../neutral-spec.js';
 
 /** A kernel version as numbers (`1.2.13` → `[1, 2, 13]`). */
 export type V1Version = readonly [number, number, number];
@@ -61,12 +62,7 @@ export function parseV1Version(text: string): V1Version | undefined {
 }
 
 function bool(config: KernelConfig, key: string, alias: string, dflt: boolean): boolean {
-  const raw = config[key] ?? config[alias];
-  if (raw === undefined) return dflt;
-  if (typeof raw === 'boolean') return raw;
-  if (raw === 'y' || raw === 'Y' || raw === 1 || raw === 'true') return true;
-  if (raw === 'n' || raw === 'N' || raw === 0 || raw === 'false') return false;
-  throw new LinuxV1ConfigError(`${key} must be a boolean, got ${JSON.stringify(raw)}`);
+  return configBool(config, key, alias, dflt, (m) => new LinuxV1ConfigError(m));
 }
 
 function names(raw: unknown, key: string): string[] {

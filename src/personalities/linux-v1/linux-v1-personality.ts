@@ -12,6 +12,7 @@ import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
+import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { defaultKernelExports, residentSymbols } from './kernel-symbols.js';
 import type { LinuxV1Config } from './linux-v1-config.js';
@@ -28,13 +29,6 @@ import type { V1ToolsContext } from './userland/v1-tools-context.js';
 export function vmallocStart(memory: number): bigint {
   const mb8 = 8 * 1024 * 1024;
   return BigInt(Math.floor((memory + mb8) / mb8) * mb8);
-}
-
-/** Scenario files write parameters as a `{ name: type }` map; the builder takes a list of `{ name, type }`. */
-function withParamList(spec: NeutralModuleSpec): NeutralModuleSpec {
-  const p = spec.params;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) return spec;
-  return { ...spec, params: Object.entries(p).map(([name, type]) => ({ name, type })) };
 }
 
 /** Linux 1.x / 2.0. */

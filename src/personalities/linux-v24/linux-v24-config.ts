@@ -4,6 +4,7 @@
  * @module
  */
 import type { KernelConfig } from '../../core/kernel-config.js';
+import { configBool } from '../neutral-spec.js';
 
 /** A kernel version as numbers (`2.4.27` → `[2, 4, 27]`). */
 export type V24Version = readonly [number, number, number];
@@ -59,12 +60,7 @@ export function parseV24Version(text: string): V24Version | undefined {
 }
 
 function bool(config: KernelConfig, key: string, alias: string, dflt: boolean): boolean {
-  const raw = config[key] ?? config[alias];
-  if (raw === undefined) return dflt;
-  if (typeof raw === 'boolean') return raw;
-  if (raw === 'y' || raw === 'Y' || raw === 1 || raw === 'true') return true;
-  if (raw === 'n' || raw === 'N' || raw === 0 || raw === 'false') return false;
-  throw new LinuxV24ConfigError(`${key} must be a boolean, got ${JSON.stringify(raw)}`);
+  return configBool(config, key, alias, dflt, (m) => new LinuxV24ConfigError(m));
 }
 
 /** Reads and checks the keys linux-v24 understands. */

@@ -12,6 +12,7 @@ import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
 import { SYSCTL } from '../../core/sysctl.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
+import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { defaultKernelExports, kernelSymbolTable, parseKernelExport } from './kernel-symbols.js';
 import type { LinuxV24Config } from './linux-v24-config.js';
@@ -27,16 +28,6 @@ import type { ModutilsContext } from './userland/modutils-context.js';
 function hasTaintedFile(config: LinuxV24Config): boolean {
   const [, minor, patch] = config.version;
   return minor > 4 || (minor === 4 && patch >= 10);
-}
-
-/**
- * Scenario files and the conformance suite write parameters as a `{ name: type }` map; the builder takes a
- * list of `{ name, type }`.
- */
-function withParamList(spec: NeutralModuleSpec): NeutralModuleSpec {
-  const p = spec.params;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) return spec;
-  return { ...spec, params: Object.entries(p).map(([name, type]) => ({ name, type })) };
 }
 
 /** Linux 2.2 / 2.4. */

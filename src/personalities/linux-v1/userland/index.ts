@@ -1,9 +1,4 @@
-/**
- * The userland of the `linux-v1` personality — `insmod`, `rmmod`, `lsmod`, `ksyms` on the old interface — and the
- * neutral actions done with them.
- * @module
- */
-import type { ErrnoName } from '../../../abi/errno.js';
+import { actionResult, deviceUseActions, toolActionResult } from '../../device-actions.js';
 import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
 import { insmodV1, insmodV1Detailed } from './insmod.js';
 import { ksymsV1, lsmodV1, rmmodV1Detailed } from './tools.js';
@@ -31,45 +26,24 @@ export function createV1Tools(ctx: V1ToolsContext): Record<string, Tool> {
  */
 export function createV1Actions(ctx: V1ToolsContext): NeutralActions {
   const table = ctx.core.syscalls;
-  const fds = ctx.deviceFds;
-  const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
-    result,
-    syscalls: table.trace(cursor),
-    ...(output === undefined ? {} : { output }),
-  });
-  const outcome = (
-    cursor: number,
-    r: { result: { exitCode: number; stdout: string; stderr: string }; errno?: ErrnoName },
-  ) =>
-    done(cursor, r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL'), r.result.stdout + r.result.stderr);
   return {
     load(path: string, params?: string): ActionResult {
       const cursor = table.cursor;
-      const argv = [path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')];
-      return outcome(cursor, insmodV1Detailed(argv, ctx));
+      return toolActionResult(
+        ctx.core,
+        cursor,
+        insmodV1Detailed([path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')], ctx),
+      );
     },
     unload(name: string): ActionResult {
       const cursor = table.cursor;
-      return outcome(cursor, rmmodV1Detailed([name], ctx));
+      return toolActionResult(ctx.core, cursor, rmmodV1Detailed([name], ctx));
     },
-    use(name: string): ActionResult {
-      const cursor = table.cursor;
-      const r = ctx.sys.open(`/dev/${name}`);
-      if (r.errno !== undefined) return done(cursor, r.errno);
-      fds.set(name, [...(fds.get(name) ?? []), Number(r.ret)]);
-      return done(cursor, 'ok');
-    },
-    unuse(name: string): ActionResult {
-      const cursor = table.cursor;
-      const fd = fds.get(name)?.pop();
-      if (fd === undefined) return done(cursor, 'EBADF');
-      const r = ctx.sys.close(fd);
-      return done(cursor, r.errno ?? 'ok');
-    },
+    ...deviceUseActions(ctx),
     list(): ActionResult {
       const cursor = table.cursor;
       const r = lsmodV1(ctx);
-      return done(cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
+      return actionResult(ctx.core, cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
     },
   };
 }

@@ -1,9 +1,4 @@
-/**
- * The userland of the `linux-v24` personality: modutils 2.4's `insmod`, `rmmod`, `lsmod`, `ksyms` and a reduced
- * `modprobe`, and the neutral actions done with them.
- * @module
- */
-import type { ErrnoName } from '../../../abi/errno.js';
+import { actionResult, deviceUseActions, toolActionResult } from '../../device-actions.js';
 import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
 import { insmod, insmodDetailed } from './insmod.js';
 import { ksyms } from './ksyms.js';
@@ -34,50 +29,24 @@ export function createModutilsTools(ctx: ModutilsContext): Record<string, Tool> 
  */
 export function createV24Actions(ctx: ModutilsContext): NeutralActions {
   const table = ctx.core.syscalls;
-  const fds = ctx.deviceFds;
-  const done = (cursor: number, result: 'ok' | ErrnoName, output?: string): ActionResult => ({
-    result,
-    syscalls: table.trace(cursor),
-    ...(output === undefined ? {} : { output }),
-  });
   return {
     load(path: string, params?: string): ActionResult {
       const cursor = table.cursor;
-      const argv = [path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')];
-      const r = insmodDetailed(argv, ctx);
-      return done(
+      return toolActionResult(
+        ctx.core,
         cursor,
-        r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL'),
-        r.result.stdout + r.result.stderr,
+        insmodDetailed([path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')], ctx),
       );
     },
     unload(name: string): ActionResult {
       const cursor = table.cursor;
-      const r = rmmodDetailed([name], ctx);
-      return done(
-        cursor,
-        r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL'),
-        r.result.stdout + r.result.stderr,
-      );
+      return toolActionResult(ctx.core, cursor, rmmodDetailed([name], ctx));
     },
-    use(name: string): ActionResult {
-      const cursor = table.cursor;
-      const r = ctx.sys.open(`/dev/${name}`);
-      if (r.errno !== undefined) return done(cursor, r.errno);
-      fds.set(name, [...(fds.get(name) ?? []), Number(r.ret)]);
-      return done(cursor, 'ok');
-    },
-    unuse(name: string): ActionResult {
-      const cursor = table.cursor;
-      const fd = fds.get(name)?.pop();
-      if (fd === undefined) return done(cursor, 'EBADF');
-      const r = ctx.sys.close(fd);
-      return done(cursor, r.errno ?? 'ok');
-    },
+    ...deviceUseActions(ctx),
     list(): ActionResult {
       const cursor = table.cursor;
       const r = lsmod([], ctx);
-      return done(cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
+      return actionResult(ctx.core, cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
     },
   };
 }
