@@ -134,7 +134,7 @@ export const SYS_FORMS: Readonly<Record<PersonalityId, Readonly<Record<string, S
         code: 'a module spec (its image) or a file path',
         codesize: 'bytes of code (default: the image length); may carry MOD_AUTOCLEAN (0x40000000)',
         autoclean: 'true: or MOD_AUTOCLEAN into codesize',
-        routines: 'raw pointer to struct mod_routines',
+        routines: 'raw pointer to struct mod_routines (default: a zeroed struct in process memory)',
         symtab: 'raw pointer to struct symbol_table (0: none)',
         fault: 'name | code',
       },
@@ -335,6 +335,8 @@ export function prepareSys(
         if (image === undefined) return { args: {}, problem: `init_module: no file for ${code}` };
         out.code = image;
       }
+      // insmod always passes its routines; a step that names none gets a zeroed struct, not a NULL pointer.
+      if (!given.has('routines')) out.routines = new Uint8Array(8);
       const autoclean = take('autoclean') === true ? 0x40000000 : 0;
       const codesize = num(take('codesize')) ?? (out.code instanceof Uint8Array ? out.code.length : 0);
       out.codesize = (codesize | autoclean) >>> 0;
