@@ -13,6 +13,7 @@ import {
   SHN_UNDEF,
   SHT_NOBITS,
   SHT_RELA,
+  SHT_SYMTAB,
   STB_LOCAL,
   STT_SECTION,
 } from '../../abi/elf.js';
@@ -48,6 +49,64 @@ export class FileReader {
   }
 }
 
+/**
+ * Reads only what a symbol listing needs, as readelf does with fseek/fread: the ELF header, the section table,
+ * the section-name table, and every `SHT_SYMTAB` with its string table, each at its file offset in a buffer the
+ * size of the file (the rest is left unread). ELF64 little-endian only; anything else is read whole.
+ */
+export class SymbolTableReader {
+  private buf = new Uint8Array(1 << 20);
+  private readonly whole = new FileReader();
+
+  /** The file's bytes as far as a symbol listing looks, or `undefined` when it cannot be read. */
+  read(path: string): Uint8Array | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
+      const b = this.buf;
+      const v = new DataView(b.buffer);
+      const at = (off: number, len: number): boolean =>
+        off >= 0 && len >= 0 && off + len <= size && readSync(fd, b, off, len, off) === len;
+      // ELF64 LSB header and a section table of 64-byte entries inside the file; else fall back.
+      if (!at(0, 64) || b[4] !== 2 || b[5] !== 1) return this.whole.read(path);
+      const shoff = Number(v.getBigUint64(40, true));
+      const shnum = v.getUint16(60, true);
+      const shstrndx = v.getUint16(62, true);
+      if (v.getUint16(58, true) !== 64 || !at(shoff, shnum * 64)) return this.whole.read(path);
+      const section = (i: number) => {
+        const o = shoff + i * 64;
+        return {
+          type: v.getUint32(o + 4, true),
+          offset: Number(v.getBigUint64(o + 24, true)),
+          size: Number(v.getBigUint64(o + 32, true)),
+          link: v.getUint32(o + 40, true),
+        };
+      };
+      const want = new Set<number>(shstrndx < shnum ? [shstrndx] : []);
+      for (let i = 0; i < shnum; i++) {
+        const sh = section(i);
+        if (sh.type === SHT_SYMTAB) {
+          want.add(i);
+          if (sh.link < shnum) want.add(sh.link);
+        }
+      }
+      for (const i of want) {
+        const sh = section(i);
+        if (sh.type !== SHT_NOBITS && !at(sh.offset, sh.size)) return this.whole.read(path);
+      }
+      return b.subarray(0, size);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
 /** Totals of {@link symbolsPass}. */
 export interface SymbolsPassResult {
   /** Files read. */
@@ -66,7 +125,7 @@ export interface SymbolsPassResult {
 
 /** Reads every symbol of every file: name, value, size, binding, type and section index. */
 export function symbolsPass(files: readonly string[]): SymbolsPassResult {
-  const reader = new FileReader();
+  const reader = new SymbolTableReader();
   let symbols = 0;
   let undefinedSymbols = 0;
   let definedGlobals = 0;
