@@ -85,7 +85,12 @@ export type { HpuxDlkmSys, ModstatReturn } from './personalities/hpux-dlkm/hpux-
 export type { ModSpecificStat, ModStatus } from './personalities/hpux-dlkm/modstatus.js';
 export type { PersonalitySys } from './personalities/index.js';
 export { PERSONALITIES } from './personalities/index.js';
-export type { KernelSymEntry, LinuxV1Sys, SymbolTableSpec } from './personalities/linux-v1/linux-v1-sys.js';
+export type {
+  KernelSymEntry,
+  LinuxV1Sys,
+  SymbolTableEntry,
+  SymbolTableSpec,
+} from './personalities/linux-v1/linux-v1-sys.js';
 export {
   decodeKernelSyms,
   encodeRoutines,

@@ -26,10 +26,18 @@ export interface KernelSymEntry {
   readonly name: string;
 }
 
+/** One exported symbol of a {@link SymbolTableSpec}. */
+export interface SymbolTableEntry {
+  /** `addr`: the symbol's final address. */
+  readonly addr: number;
+  /** Its name (written to the string area; `internal_symbol.name` gets the offset). */
+  readonly name: string;
+}
+
 /** What {@link encodeSymbolTable} lays out. */
 export interface SymbolTableSpec {
   /** Exported symbols: address and name. */
-  readonly symbols: readonly { readonly addr: number; readonly name: string }[];
+  readonly symbols: readonly SymbolTableEntry[];
   /** `module_ref.module` values: the `struct module` addresses of the modules used. */
   readonly refs: readonly number[];
 }
