@@ -9,6 +9,7 @@ import { MODULE_OFFSETS, type ModuleMember, QM_NAMES } from '../abi/linux/v24.js
 import type { JsonValue } from '../core/snapshot.js';
 import type { SyscallArg } from '../core/syscall-table.js';
 import type { Kernel } from '../kernel.js';
+import { encodeSymbolTable } from '../personalities/linux-v1/linux-v1-sys.js';
 import { buildModuleImage } from '../personalities/linux-v24/module-image-encoder.js';
 import type { PersonalityId } from '../personalities/personality.js';
 
@@ -135,12 +136,15 @@ export const SYS_FORMS: Readonly<Record<PersonalityId, Readonly<Record<string, S
         codesize: 'bytes of code (default: the image length); may carry MOD_AUTOCLEAN (0x40000000)',
         autoclean: 'true: or MOD_AUTOCLEAN into codesize',
         routines: 'raw pointer to struct mod_routines (default: a zeroed struct in process memory)',
-        symtab: 'raw pointer to struct symbol_table (0: none)',
+        symtab:
+          'raw pointer to struct symbol_table (0: none), or { symbols: [[addr, name]…], refs: [addr…], size?, n_symbols?, n_refs? } laid out in process memory',
         fault: 'name | code',
       },
     },
     delete_module: { keys: { name: 'module name; absent: delete_module(NULL)', fault: 'name' } },
-    get_kernel_syms: { keys: { table: 'true: a buffer for every symbol; absent: NULL (the count)' } },
+    get_kernel_syms: {
+      keys: { table: 'true: a buffer for every symbol; a number: a raw pointer; absent: NULL (the count)' },
+    },
   },
   'hpux-dlkm': {
     modload: {
@@ -193,6 +197,38 @@ function passThrough(v: JsonValue): SyscallArg {
   if (v === null) return undefined;
   if (typeof v === 'object') return JSON.stringify(v);
   return v;
+}
+
+/**
+ * A linux-v1 `struct symbol_table` from a step's `symtab: { symbols: [[addr, name]…], refs: [addr…], size?,
+ * n_symbols?, n_refs? }`: laid out as insmod does, then the named header fields overwritten (to stage hostile
+ * tables); a string is the problem with the form.
+ */
+function v1SymbolTable(spec: { readonly [key: string]: JsonValue }): Uint8Array | string {
+  const symbols: { addr: number; name: string }[] = [];
+  for (const e of Array.isArray(spec.symbols) ? spec.symbols : []) {
+    if (!Array.isArray(e) || typeof e[0] !== 'number' || typeof e[1] !== 'string')
+      return 'symtab.symbols entries are [address, name]';
+    symbols.push({ addr: e[0], name: e[1] });
+  }
+  const refs: number[] = [];
+  for (const r of Array.isArray(spec.refs) ? spec.refs : []) {
+    if (typeof r !== 'number') return 'symtab.refs entries are struct module addresses';
+    refs.push(r);
+  }
+  const table = encodeSymbolTable({ symbols, refs });
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  for (const [key, at] of [
+    ['size', 0],
+    ['n_symbols', 4],
+    ['n_refs', 8],
+  ] as const) {
+    const v = spec[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v)) return `symtab.${key} must be an integer`;
+    view.setUint32(at, v >>> 0, true);
+  }
+  return table;
 }
 
 /**
@@ -298,14 +334,20 @@ export function prepareSys(
       }
       const size = num(take('size'));
       const flags = num(take('flags'));
-      out.mod_user = buildModuleImage({
-        base,
-        name: typeof name === 'string' ? name : '',
-        ...(override.size_of_struct === undefined ? {} : { sizeOfStruct: override.size_of_struct }),
-        ...(size === undefined ? {} : { size }),
-        ...(flags === undefined ? {} : { flags }),
-        override,
-      }).bytes;
+      // The image is laid out in the process: a size no process could allocate is a problem with the step.
+      try {
+        out.mod_user = buildModuleImage({
+          base,
+          name: typeof name === 'string' ? name : '',
+          ...(override.size_of_struct === undefined ? {} : { sizeOfStruct: override.size_of_struct }),
+          ...(size === undefined ? {} : { size }),
+          ...(flags === undefined ? {} : { flags }),
+          override,
+        }).bytes;
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        return { args: {}, problem: `init_module: cannot lay out the image: ${e.message}` };
+      }
     } else if (syscall === 'query_module') {
       const which = take('which');
       out.which = typeof which === 'string' && which in QM_NAMES ? QM_NAMES[which] : passThrough(which ?? 0);
@@ -340,11 +382,20 @@ export function prepareSys(
       const autoclean = take('autoclean') === true ? 0x40000000 : 0;
       const codesize = num(take('codesize')) ?? (out.code instanceof Uint8Array ? out.code.length : 0);
       out.codesize = (codesize | autoclean) >>> 0;
-    } else if (syscall === 'get_kernel_syms' && take('table') === true) {
-      const count = Number(k.syscall('get_kernel_syms', {}).ret);
-      const table = k.core.user.alloc(Math.max(1, count) * 64);
-      out.table = table;
-      release = () => k.core.user.unmap(table);
+      const symtab = take('symtab');
+      if (symtab !== null && typeof symtab === 'object' && !Array.isArray(symtab)) {
+        const table = v1SymbolTable(symtab);
+        if (typeof table === 'string') return { args: {}, problem: `init_module: ${table}` };
+        out.symtab = table;
+      } else if (symtab !== undefined) out.symtab = passThrough(symtab);
+    } else if (syscall === 'get_kernel_syms') {
+      const t = take('table');
+      if (t === true) {
+        const count = Number(k.syscall('get_kernel_syms', {}).ret);
+        const table = k.core.user.alloc(Math.max(1, count) * 64);
+        out.table = table;
+        release = () => k.core.user.unmap(table);
+      } else if (t !== undefined && t !== false) out.table = passThrough(t);
     }
   } else if (p === 'hpux-dlkm') {
     const idOf = (v: JsonValue | undefined): number | undefined => {

@@ -13,10 +13,15 @@ import { getModName } from './get-mod-name.js';
 import type { LinuxV1Kernel, V1Module } from './linux-v1-kernel.js';
 import { checkSuser } from './privilege.js';
 
-/** Runs the module's cleanup when it is running and marks it deleted. */
-function retire(k: LinuxV1Kernel, m: V1Module): void {
-  if (m.state === MOD_RUNNING) k.core.behaviours.resolve(m.name).cleanup(k.behaviourHost(m.name));
+/**
+ * Runs the module's cleanup when it is running and marks it deleted. A cleanup that never returns leaves the
+ * module running (the state is set after the call); the simulated caller is interrupted: false.
+ */
+function retire(k: LinuxV1Kernel, m: V1Module): boolean {
+  if (m.state === MOD_RUNNING && k.core.behaviours.resolve(m.name).cleanup(k.behaviourHost(m.name)).blocked)
+    return false;
   m.state = MOD_DELETED;
+  return true;
 }
 
 /** The syscall body; `namePtr` 0 is NULL. */
@@ -31,7 +36,7 @@ export function deleteModule(k: LinuxV1Kernel, namePtr: number): Result<number> 
     if (mp.referrers.length > 0 || k.useCount(mp) !== 0)
       return err('EBUSY', `delete_module: ${n.value} is in use`);
     if (k.era.autoclean) k.setUseWord(mp, k.useWord(mp) & k.era.countMask);
-    retire(k, mp);
+    if (!retire(k, mp)) return err('EINTR', `delete_module: ${n.value}'s cleanup never returned`);
     k.freeModules();
     return ok(0);
   }
@@ -45,15 +50,13 @@ export function deleteModule(k: LinuxV1Kernel, namePtr: number): Result<number> 
         continue;
       }
       k.setUseWord(mp, 0);
-      retire(k, mp);
-      k.freeModules();
+      if (retire(k, mp)) k.freeModules();
     }
   } else if (k.era.autoclean) {
     for (const mp of [...k.modules]) {
       if (mp.referrers.length > 0 || mp.state !== MOD_RUNNING || k.useWord(mp) !== MOD_AUTOCLEAN) continue;
       k.setUseWord(mp, 0);
-      retire(k, mp);
-      k.freeModules();
+      if (retire(k, mp)) k.freeModules();
     }
   } else k.freeModules();
   return ok(0);

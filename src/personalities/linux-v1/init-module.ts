@@ -101,7 +101,9 @@ export function initModule(k: LinuxV1Kernel, a: InitModuleArgs, trace: PipelineT
   if (k.era.initHoldsCount) k.setUseWord(mp, k.useWord(mp) + 1);
   // The code is not executed: what `init` (at `init`) does is the module's declared behaviour.
   const out = b.init(k.behaviourHost(mp.name));
-  if (out.blocked) return err('EBUSY', `init_module: ${mp.name}'s init never returned`);
+  // An init that never returns keeps the caller in the kernel; the simulated caller is interrupted (EINTR, as
+  // linux-v24 answers) and the module stays uninitialized (2.0: with its count still raised), as on the real one.
+  if (out.blocked) return err('EINTR', `init_module: ${mp.name}'s init never returned`);
   if (out.ret !== 0) {
     if (k.era.initHoldsCount) k.setUseWord(mp, 0);
     return err('EBUSY', `init_module: ${mp.name}'s init returned ${out.ret}`);
