@@ -263,6 +263,104 @@ function v24Cases(): ContractCase[] {
   ];
 }
 
+function v1Cases(): ContractCase[] {
+  const create = (name: string, extra: { readonly [k: string]: JsonValue } = {}) =>
+    sys('create_module', { name, size: 4096, ...extra });
+  const long = 'm'.repeat(64);
+  return [
+    { name: 'create_module: not the superuser', ops: [unprivileged, create('cf_raw')], expect: 'EPERM' },
+    {
+      name: 'create_module: securelevel > 0 (2.0)',
+      config: { kernelVersion: '2.0.40', securelevel: 1 },
+      ops: [create('cf_raw')],
+      expect: 'EPERM',
+    },
+    { name: 'create_module: size 0', ops: [create('cf_raw', { size: 0 })], expect: 'EINVAL' },
+    { name: 'create_module: 64-byte name', ops: [create(long)], expect: 'E2BIG' },
+    { name: 'create_module: name unreadable', ops: [create('cf_raw', { fault: 'name' })], expect: 'EFAULT' },
+    { name: 'create_module: exists', ops: [create('cf_raw'), create('cf_raw')], expect: 'EEXIST' },
+    { name: "create_module: the kernel's empty name", ops: [create('')], expect: 'EEXIST' },
+    { name: 'create_module: too large', ops: [create('cf_raw', { size: 0x7fffffff })], expect: 'ENOMEM' },
+    {
+      name: 'init_module: not the superuser',
+      ops: [create('cf_raw'), unprivileged, sys('init_module', { name: 'cf_raw', code: 'cf_base' })],
+      expect: 'EPERM',
+    },
+    { name: 'init_module: 64-byte name', ops: [sys('init_module', { name: long })], expect: 'E2BIG' },
+    {
+      name: 'init_module: routines unreadable',
+      ops: [create('cf_raw'), sys('init_module', { name: 'cf_raw', routines: 0x70000000 })],
+      expect: 'EFAULT',
+    },
+    {
+      name: 'init_module: code unreadable',
+      ops: [create('cf_raw'), sys('init_module', { name: 'cf_raw', code: 'cf_base', fault: 'code' })],
+      expect: 'EFAULT',
+    },
+    {
+      name: 'init_module: never created',
+      ops: [sys('init_module', { name: 'nosuch', code: 'cf_base' })],
+      expect: 'ENOENT',
+    },
+    {
+      name: 'init_module: code larger than the module',
+      ops: [create('cf_raw', { size: 100 }), sys('init_module', { name: 'cf_raw', codesize: 9000 })],
+      expect: 'EINVAL',
+    },
+    {
+      name: 'init_module: illegal symbol table',
+      ops: [create('cf_raw'), sys('init_module', { name: 'cf_raw', codesize: 0, symtab: { n_symbols: -1 } })],
+      expect: 'EINVAL',
+    },
+    {
+      name: 'init_module: non-module reference',
+      ops: [create('cf_raw'), sys('init_module', { name: 'cf_raw', codesize: 0, symtab: { refs: [1234] } })],
+      expect: 'EINVAL',
+    },
+    {
+      name: 'init_module: symbol table kmalloc cannot hold',
+      ops: [create('cf_raw'), sys('init_module', { name: 'cf_raw', codesize: 0, symtab: { size: 1 << 20 } })],
+      expect: 'ENOMEM',
+    },
+    { name: 'init_module: init fails', ops: [load('cf_fail')], expect: 'EBUSY', call: 'init_module' },
+    { name: 'init_module: init never returns', ops: [load('cf_hang')], expect: 'EINTR', call: 'init_module' },
+    {
+      name: 'delete_module: not the superuser',
+      ops: [load('cf_base'), unprivileged, sys('delete_module', { name: 'cf_base' })],
+      expect: 'EPERM',
+    },
+    { name: 'delete_module: 64-byte name', ops: [sys('delete_module', { name: long })], expect: 'E2BIG' },
+    {
+      name: 'delete_module: name unreadable',
+      ops: [sys('delete_module', { name: 'cf_base', fault: 'name' })],
+      expect: 'EFAULT',
+    },
+    { name: 'delete_module: not loaded', ops: [sys('delete_module', { name: 'nosuch' })], expect: 'ENOENT' },
+    {
+      name: 'delete_module: referred to by another module',
+      ops: [load('cf_base'), load('cf_user'), sys('delete_module', { name: 'cf_base' })],
+      expect: 'EBUSY',
+    },
+    {
+      name: 'delete_module: in use',
+      ops: [load('cf_solo'), { op: 'use', module: 'cf_solo' }, sys('delete_module', { name: 'cf_solo' })],
+      expect: 'EBUSY',
+    },
+    {
+      name: 'delete_module: cleanup never returns',
+      ops: [load('cf_stuck'), sys('delete_module', { name: 'cf_stuck' })],
+      expect: 'EINTR',
+    },
+    {
+      name: 'get_kernel_syms: table unwritable',
+      ops: [sys('get_kernel_syms', { table: 0x70000000 })],
+      expect: 'EFAULT',
+    },
+    { name: 'query_module: not before 2.1.18', ops: [sys('query_module')], expect: 'ENOSYS' },
+    { name: 'finit_module: not in 1.x', ops: [sys('finit_module', { file: 'cf_base' })], expect: 'ENOSYS' },
+  ];
+}
+
 function hpuxCases(image: (module: string) => Uint8Array): ContractCase[] {
   const registered = { registeredModules: [...SUITE_MODULES.map((m) => m.spec.name), 'cf_junk'] };
   const off = { dlkmInitialized: false };
@@ -341,6 +439,7 @@ function hpuxCases(image: (module: string) => Uint8Array): ContractCase[] {
 export const CONTRACT_CASES: Readonly<Partial<Record<PersonalityId, CaseList>>> = {
   'linux-v26': v26Cases,
   'linux-v24': v24Cases,
+  'linux-v1': v1Cases,
   'hpux-dlkm': hpuxCases,
 };
 

@@ -108,6 +108,55 @@ export const DOCUMENTED_ERRNOS: Readonly<Partial<Record<PersonalityId, Documente
     query_module: OBSOLETE_26,
     get_kernel_syms: OBSOLETE_26,
   },
+  'linux-v1': {
+    create_module: {
+      source: 'create_module(2); MODULES(2) (1.x); linux-legacy.md §A.4, §A.5',
+      errors: [
+        e('EPERM', 'not the superuser, or securelevel > 0 (2.0)'),
+        e('EINVAL', 'NULL name or a size of 0'),
+        e('E2BIG', 'a name of 64 bytes or more'),
+        e('EFAULT', 'name outside the address space (inferred: 1.x faults in the kernel)'),
+        e('EEXIST', 'a module of that name exists (the empty name is the kernel)'),
+        e('ENOMEM', 'no memory for the module'),
+      ],
+    },
+    init_module: {
+      source: 'init_module(2) "Linux 2.4 and earlier"; MODULES(2) (1.x); linux-legacy.md §A.6',
+      errors: [
+        e('EPERM', 'not the superuser, or securelevel > 0 (2.0)'),
+        e('E2BIG', 'a name of 64 bytes or more'),
+        e('EFAULT', 'name, routines, code or symbol table outside the address space'),
+        e('ENOENT', 'no module of that name was created'),
+        e('EINVAL', 'code larger than the module, an illegal symbol table or a non-module reference'),
+        e('ENOMEM', 'a symbol table kmalloc cannot hold'),
+        e('EBUSY', "the module's init failed"),
+        e('EINTR', 'the init never returned (the simulated caller is interrupted)'),
+      ],
+    },
+    delete_module: {
+      source: 'delete_module(2); MODULES(2) (1.x); linux-legacy.md §A.7',
+      errors: [
+        e('EPERM', 'not the superuser, or securelevel > 0 (2.0)'),
+        e('E2BIG', 'a name of 64 bytes or more'),
+        e('EFAULT', 'name outside the address space (inferred)'),
+        e('ENOENT', 'no module of that name'),
+        e('EBUSY', 'referred to by another module, or its use count is not zero'),
+        e('EINTR', 'its cleanup never returned (the simulated caller is interrupted)'),
+      ],
+    },
+    get_kernel_syms: {
+      source: 'get_kernel_syms(2); linux-legacy.md §A.8 (verify_area of the whole table)',
+      errors: [e('EFAULT', 'the table is not writable for the whole count')],
+    },
+    query_module: {
+      source: 'query_module(2): added in 2.1.18; linux-legacy.md §A.1',
+      errors: [e('ENOSYS', 'the call does not exist before 2.1.18')],
+    },
+    finit_module: {
+      source: 'finit_module(2): added in 3.8',
+      errors: [e('ENOSYS', 'the call does not exist on 1.x')],
+    },
+  },
   'linux-v24': {
     create_module: {
       source: 'create_module(2) ERRORS; linux-legacy.md §B.3, §B.4',

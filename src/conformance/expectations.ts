@@ -67,10 +67,14 @@ export const ERA_EXPECTATIONS: Readonly<Record<PersonalityId, EraExpectations>> 
     unprivileged: 'EPERM',
     badParamValue: 'EINVAL',
     unknownParam: 'EINVAL',
-    // As modutils on 2.4 (the 1.x insmod also works in user space first); to be confirmed by the 1.x suite.
+    // The 1.x insmod refuses a loaded name, unresolved symbols and bad parameters in user space, before
+    // create_module's suser() check; get_kernel_syms needs no privilege (linux-legacy.md §A.8, §A.10).
     loadOrder: ['duplicate', 'dependency', 'params', 'privilege'],
     unloadOrder: ['privilege', 'missing', 'holders', 'inUse'],
     unprivilegedUse: 'EACCES',
+    // Every global of a 1.x object is exported: modutils' ksymoops symbols, and the parameters, which are
+    // plain global variables in that era (the suite's only one is cf_solo's `level`).
+    extraModuleSymbols: /^(__insmod_|level$)/,
   },
   'linux-v24': {
     duplicateLoad: 'EEXIST',

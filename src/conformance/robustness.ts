@@ -251,6 +251,65 @@ export const ROBUSTNESS: Readonly<Partial<Record<PersonalityId, RobustnessSpec>>
       return withSetup(fc.oneof(createModule, initModule, initModule, deleteModule, queryModule, others));
     },
   },
+  'linux-v1': {
+    // The reference-documented residue of a rejected module reference (linux-legacy.md Part D.1) is undone
+    // here, so that every refusal can be held to "state as before"; the residue itself is a unit test.
+    config: { residue: 'clean' },
+    cases: () => {
+      const createModule = fc
+        .record({
+          name: opt(arbName),
+          size: opt(arbNumber([1, 4092, 4093, 0xfffffffc])),
+          fault: opt(fc.constant('name')),
+        })
+        .map(({ name, size, fault }) => ({ setup: [], probe: sys('create_module', { name, size, fault }) }));
+      const created = fc.option(
+        fc.record({ name: fc.constantFrom('cf_raw', 'cf_base'), size: opt(arbNumber([100, 4092, 8000])) }),
+        { nil: undefined },
+      );
+      const word = fc.oneof(fc.constantFrom(-1, 0, 8, 12, 0x7fffffff, 0x20000000, -0x80000000), fc.nat(256));
+      const symtab = fc.oneof(
+        fc.constantFrom<JsonValue>(0, 0xb0000004, 0x7000_0000),
+        fc
+          .record({
+            symbols: fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 70 })), { maxLength: 3 }),
+            refs: fc.array(fc.oneof(fc.nat(), fc.constantFrom(0x001a0000, 0x00200000)), { maxLength: 2 }),
+            size: opt(word),
+            n_symbols: opt(word),
+            n_refs: opt(word),
+          })
+          .map((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as JsonValue),
+      );
+      const initModule = fc
+        .record({
+          created,
+          name: fc.oneof(fc.constantFrom('cf_raw', 'cf_base'), arbName),
+          code: opt(fc.constantFrom(...SUITE_NAMES)),
+          codesize: opt(arbNumber([0, 100, 4092, 4093, 0x40000000, 0x40000064])),
+          autoclean: opt(fc.boolean()),
+          routines: opt(fc.constantFrom(0, 0x7000_0000)),
+          symtab: opt(symtab),
+          fault: opt(fc.constantFrom('name', 'code')),
+        })
+        .map(({ created, ...args }) => ({
+          setup: created === undefined ? [] : [sys('create_module', { ...created })],
+          probe: sys('init_module', args),
+        }));
+      const deleteModule = fc
+        .record({ name: opt(arbName), fault: opt(fc.constant('name')) })
+        .map(({ name, fault }) => ({ setup: [], probe: sys('delete_module', { name, fault }) }));
+      const others = fc
+        .record({
+          call: fc.constantFrom('get_kernel_syms', 'query_module', 'finit_module'),
+          table: opt(fc.oneof(fc.boolean(), fc.constantFrom(0, 0x7000_0000, 0x10000))),
+        })
+        .map(({ call, table }) => ({
+          setup: [],
+          probe: sys(call, call === 'get_kernel_syms' ? { table } : {}),
+        }));
+      return withSetup(fc.oneof(createModule, initModule, initModule, deleteModule, others));
+    },
+  },
   'hpux-dlkm': {
     config: { registeredModules: [HPUX_MUTANT] },
     cases: (image) => {
