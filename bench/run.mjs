@@ -220,17 +220,24 @@ function runConform() {
     } catch {
       report = undefined;
     }
-    const done = typeof report?.runs === 'number' ? report.runs : 0;
+    // The suite reports per property (model, robustness, cases); older reports had one `runs` field.
+    const model = Array.isArray(report?.properties)
+      ? report.properties.find((x) => x.property === 'model')
+      : report;
+    const done = typeof model?.runs === 'number' ? model.runs : 0;
     out.push({
       personality: p,
       runs: done,
       pass: report?.pass === true,
       seconds: ms / 1000,
-      runsPerSecond: report?.pass === true ? done / (ms / 1000) : undefined,
-      message: report?.pass === true ? undefined : (report?.message ?? r.stderr.trim().split('\n')[0]),
+      runsPerSecond: report?.pass === true && done > 0 ? done / (ms / 1000) : undefined,
+      message:
+        report?.pass === true && done > 0
+          ? undefined
+          : (report?.message ?? (r.stderr.trim().split('\n')[0] || 'no model runs reported')),
     });
   }
-  return { id: 'W6', name: 'conform', what: `kmodsim -p ID conform --runs ${n} (whole process)`, personalities: out };
+  return { id: 'W6', name: 'conform', what: `kmodsim -p ID conform --runs ${n}: model runs over the whole process's time (robustness and cases included)`, personalities: out };
 }
 
 function checkDepmodOutput(c) {
