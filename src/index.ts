@@ -9,6 +9,33 @@ export type { ErrnoName, ErrnoTable } from './abi/errno.js';
 export { ERRNO_NAMES, isErrnoName } from './abi/errno.js';
 export { HPUX_ERRNO } from './abi/hpux/errno.js';
 export { LINUX_ERRNO } from './abi/linux/errno.js';
+export type { CaseList, CaseOptions, CasesReport, ContractCase } from './conformance/cases.js';
+export { CONTRACT_CASES, runCases } from './conformance/cases.js';
+export type { CoverageRow } from './conformance/coverage.js';
+export { CoverageRecorder, coverageTable, formatCoverage } from './conformance/coverage.js';
+export type { DocumentedCall, DocumentedCalls, DocumentedErrno } from './conformance/documented-errnos.js';
+export { DOCUMENTED_ERRNOS, documentedCalls, isDocumented } from './conformance/documented-errnos.js';
+export type { EraExpectations, LoadCheck, UnloadCheck } from './conformance/expectations.js';
+export { ERA_EXPECTATIONS } from './conformance/expectations.js';
+export { KmodsimTarget } from './conformance/kmodsim-target.js';
+export type { Replay, ReplayFile, ReplayInfo, ReplayStep } from './conformance/replay.js';
+export type { RobustnessCase, RobustnessOptions, RobustnessSpec } from './conformance/robustness.js';
+export { ROBUSTNESS, runRobustness } from './conformance/robustness.js';
+export type { ConformanceOptions, ConformanceReport, PropertyName } from './conformance/run-conformance.js';
+export { hasConformanceSuite, PROPERTIES, runConformance } from './conformance/run-conformance.js';
+export { ScriptTarget } from './conformance/script-target.js';
+export type { PropertyOptions, PropertyReport, SuiteOptions, SuiteReport } from './conformance/suite.js';
+export { runModelSuite } from './conformance/suite.js';
+export type {
+  ConformanceOp,
+  KernelSettings,
+  Observation,
+  ObservedModule,
+  OpOutcome,
+  SysOpArgs,
+  Target,
+} from './conformance/target.js';
+export { lineToOp, opToLine, parseOutcome } from './conformance/target.js';
 export type { AddressSpaceConfig, Allocation, Span } from './core/address-space.js';
 export { AddressSpace, I386_VMALLOC_AREA, X86_64_MODULE_AREA } from './core/address-space.js';
 export type {

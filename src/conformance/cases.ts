@@ -471,6 +471,12 @@ export interface CaseOptions {
   readonly deadlineMs?: number;
 }
 
+/** What {@link runCases} reports: the property, and one line per failing case. */
+export interface CasesReport extends PropertyReport {
+  /** `case name: expected X, got Y`, one per failing case. */
+  readonly failures: readonly string[];
+}
+
 /**
  * Runs the targeted cases on `target`. A case whose last op answers otherwise fails the property; the first
  * failing case is returned as a replayable scenario. Cases needing a configuration are skipped on targets that
@@ -480,7 +486,7 @@ export async function runCases(
   target: Target,
   cases: readonly ContractCase[],
   options: CaseOptions = {},
-): Promise<PropertyReport & { readonly failures: readonly string[] }> {
+): Promise<CasesReport> {
   const personality = target.personality;
   const failures: string[] = [];
   let first: { c: ContractCase; got: string } | undefined;

@@ -78,7 +78,10 @@ export class ScriptTarget implements Target {
   /** A real system cannot be reconfigured between cases: cases that need a configuration are skipped. */
   readonly configurable = false;
 
-  /** @inheritDoc Builds each module with kmodsim's builder into a temporary folder and hands the paths over. */
+  /**
+   * Starts from a fresh script run with these modules available: each is built with kmodsim's builder into a
+   * temporary folder and the paths are handed over.
+   */
   async reset(modules: readonly NeutralModuleSpec[], _config?: KernelSettings): Promise<void> {
     const builder = createKernel({ personality: this.personality });
     this.start();

@@ -10,20 +10,72 @@ export type KernelSettings = { readonly [key: string]: JsonValue };
 
 /** One operation a conformance suite drives a target with. */
 export type ConformanceOp =
-  | { readonly op: 'load'; readonly module: string; readonly params?: string }
-  | { readonly op: 'unload'; readonly module: string }
-  | { readonly op: 'use'; readonly module: string }
-  | { readonly op: 'unuse'; readonly module: string }
-  | { readonly op: 'privileged'; readonly on: boolean }
-  | { readonly op: 'disable-modules' }
-  /** Sets the caller's credentials: the experiments' `cred:` step (`uid`, `caps`, HP-UX `privileges`). */
-  | { readonly op: 'cred'; readonly cred: SysOpArgs }
-  /** Writes a kernel switch (`module.sig_enforce` 1): the experiments' `sysctl:` step. */
-  | { readonly op: 'sysctl'; readonly name: string; readonly value: number }
-  /** One raw syscall of the personality, with the arguments of the experiments' `sys:` step. */
-  | { readonly op: 'sys'; readonly call: string; readonly args: SysOpArgs }
-  /** Places a file (a mutated image) in the target's file system. */
-  | { readonly op: 'stage'; readonly path: string; readonly bytes: Uint8Array };
+  | {
+      /** Loads a suite module with the era's own loader (insmod, modload…). */
+      readonly op: 'load';
+      /** The module's name. */
+      readonly module: string;
+      /** Its parameter string, if any. */
+      readonly params?: string;
+    }
+  | {
+      /** Unloads a module with the era's own tool. */
+      readonly op: 'unload';
+      /** The module's name. */
+      readonly module: string;
+    }
+  | {
+      /** Takes a user-space reference (opens the module's device). */
+      readonly op: 'use';
+      /** The module's name. */
+      readonly module: string;
+    }
+  | {
+      /** Drops a reference taken by `use`. */
+      readonly op: 'unuse';
+      /** The module's name. */
+      readonly module: string;
+    }
+  | {
+      /** Gives the caller, or takes away, the privilege module calls need. */
+      readonly op: 'privileged';
+      /** Whether the caller is privileged from now on. */
+      readonly on: boolean;
+    }
+  | {
+      /** Sets linux-v26 `kernel.modules_disabled`. */
+      readonly op: 'disable-modules';
+    }
+  | {
+      /** Sets the caller's credentials: the experiments' `cred:` step (`uid`, `caps`, HP-UX `privileges`). */
+      readonly op: 'cred';
+      /** The credentials, as the `cred:` step writes them. */
+      readonly cred: SysOpArgs;
+    }
+  | {
+      /** Writes a kernel switch (`module.sig_enforce` 1): the experiments' `sysctl:` step. */
+      readonly op: 'sysctl';
+      /** The switch. */
+      readonly name: string;
+      /** Its new value. */
+      readonly value: number;
+    }
+  | {
+      /** One raw syscall of the personality, with the arguments of the experiments' `sys:` step. */
+      readonly op: 'sys';
+      /** The syscall's name. */
+      readonly call: string;
+      /** Its arguments. */
+      readonly args: SysOpArgs;
+    }
+  | {
+      /** Places a file (a mutated image) in the target's file system. */
+      readonly op: 'stage';
+      /** Where. */
+      readonly path: string;
+      /** The contents. */
+      readonly bytes: Uint8Array;
+    };
 
 /** What an operation returned: `ok` or the errno name. */
 export type OpOutcome = 'ok' | ErrnoName;
