@@ -72,8 +72,8 @@ export function stateName(state: number): string {
 
 /** First kmalloc address handed to a `struct module` (kernel memory above the image; inferred). */
 const KMALLOC_BASE = 0x00200000;
-/** `sizeof(struct module) + MOD_MAX_NAME`, rounded to kmalloc's 128-byte bucket. */
-const STRUCT_STRIDE = 128;
+/** `sizeof(struct module) + MOD_MAX_NAME` (96), rounded up to kmalloc's power-of-two bucket (128). */
+const STRUCT_STRIDE = 2 ** Math.ceil(Math.log2(SIZEOF_MODULE_V1 + MOD_MAX_NAME));
 
 /** The linux-v1 kernel state and helpers. */
 @injectable()
@@ -368,6 +368,3 @@ export class LinuxV1Kernel {
     this.mem.invalidate();
   }
 }
-
-/** `sizeof(struct module) + MOD_MAX_NAME`: what `create_module` kmallocs. */
-export const MODULE_KMALLOC = SIZEOF_MODULE_V1 + MOD_MAX_NAME;
