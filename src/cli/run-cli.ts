@@ -165,7 +165,11 @@ function makeContext(g: GlobalOptions, io: CliIo): StatefulContext {
     loaded: undefined,
     async kernel() {
       if (ctx.loaded !== undefined) return ctx.loaded;
-      const { createKernel, restoreKernel } = await import('../kernel.js');
+      // Only the kernel's own personality is imported: the eager registry behind createKernel loads all four.
+      const [{ assembleKernel, reassembleKernel, readKernelState }, { loadPersonality }] = await Promise.all([
+        import('../personalities/assemble-kernel.js'),
+        import('../personalities/personality-loaders.js'),
+      ]);
       const configured = g.configFile !== undefined || Object.keys(g.config).length > 0;
       if (g.statePath !== undefined && existsSync(g.statePath)) {
         if (configured)
@@ -178,7 +182,8 @@ function makeContext(g: GlobalOptions, io: CliIo): StatefulContext {
         } catch {
           throw new UsageError(`${g.statePath}: not a kmodsim state file (invalid JSON)`);
         }
-        const k = restoreKernel(state as Parameters<typeof restoreKernel>[0]);
+        const saved = readKernelState(state as Parameters<typeof readKernelState>[0]);
+        const k = reassembleKernel(await loadPersonality(saved.personality), saved);
         if (g.personality !== undefined && g.personality !== k.personality) {
           throw new UsageError(`${g.statePath} holds a ${k.personality} kernel, not ${g.personality}`);
         }
@@ -188,8 +193,10 @@ function makeContext(g: GlobalOptions, io: CliIo): StatefulContext {
           ...(g.configFile === undefined ? {} : await readConfigFile(g.configFile)),
           ...g.config,
         };
+        const personality = g.personality ?? DEFAULT_PERSONALITY;
+        const def = await loadPersonality(personality);
         try {
-          ctx.loaded = createKernel({ personality: g.personality ?? DEFAULT_PERSONALITY, config });
+          ctx.loaded = assembleKernel(def, { personality, config });
         } catch (e) {
           // A configuration the personality rejects (bad version, unreadable symvers or certificate file).
           throw new UsageError(`kernel configuration: ${e instanceof Error ? e.message : String(e)}`);
