@@ -100,8 +100,7 @@ async function loadAllCommand(ctx: CliContext, a: BenchArgs): Promise<number> {
     ...(a.perModule === undefined
       ? {}
       : {
-          onLoaded: (m, ms, relocs) =>
-            perModule.push([m.name, m.bytes.length, relocs, Math.round(ms * 1000) / 1000]),
+          onLoaded: (m, ms, relocs) => perModule.push([m.name, m.size, relocs, Math.round(ms * 1000) / 1000]),
         }),
     modules,
     release: kver,
