@@ -64,16 +64,45 @@ export interface CString {
   readonly terminated: boolean;
 }
 
+/** `Buffer#utf8Slice`: what `toString('utf8', start, end)` calls after its argument checks (not in the typings). */
+type Utf8Slicer = (this: Buffer, start: number, end: number) => string;
+const utf8Slice: Utf8Slicer =
+  (Buffer.prototype as unknown as { utf8Slice?: Utf8Slicer }).utf8Slice ??
+  function (this: Buffer, start: number, end: number): string {
+    return this.toString('utf8', start, end);
+  };
+
 /**
  * Decodes the NUL-terminated string at `start`, looking no further than `end` and {@link MAX_STRING_LENGTH}
  * bytes. Returns the string and whether a NUL was found within those limits.
  */
 export function decodeCString(bytes: Uint8Array, buffer: Buffer, start: number, end: number): CString {
+  const limit = Math.min(end, start + MAX_STRING_LENGTH, bytes.length);
+  if (!Number.isInteger(start) || start < 0) return decodeCStringSlow(bytes, buffer, start, end);
+  let stop = start;
+  while (stop < limit && bytes[stop] !== 0) stop++;
+  return { text: stop > start ? utf8Slice.call(buffer, start, stop) : '', terminated: stop < limit };
+}
+
+/** {@link decodeCString} for a start outside the input: typed-array and Buffer clamping rules. */
+function decodeCStringSlow(bytes: Uint8Array, buffer: Buffer, start: number, end: number): CString {
   const limit = Math.min(end, start + MAX_STRING_LENGTH);
   let stop = bytes.subarray(start, limit).indexOf(0);
   const terminated = stop >= 0;
   stop = terminated ? start + stop : limit;
   return { text: buffer.toString('utf8', start, stop), terminated };
+}
+
+/**
+ * {@link decodeCString}'s text alone: the string at `start` up to its NUL, `end` or {@link MAX_STRING_LENGTH}
+ * bytes (no result object: the hot path of symbol and section names).
+ */
+export function decodeCStringText(bytes: Uint8Array, buffer: Buffer, start: number, end: number): string {
+  const limit = Math.min(end, start + MAX_STRING_LENGTH, bytes.length);
+  if (!Number.isInteger(start) || start < 0) return decodeCStringSlow(bytes, buffer, start, end).text;
+  let stop = start;
+  while (stop < limit && bytes[stop] !== 0) stop++;
+  return stop > start ? utf8Slice.call(buffer, start, stop) : '';
 }
 
 /** The ELF file header (`Elf32_Ehdr` / `Elf64_Ehdr`), every field exact. */
@@ -161,12 +190,20 @@ export interface ElfParseOptions {
   readonly assumeClass?: 32 | 64;
   /** Read the structures with this byte order regardless of `e_ident[EI_DATA]`. */
   readonly assumeLittleEndian?: boolean;
+  /**
+   * Which parser reads the section table: `'elfy'` (the default; the reader's own parse when elfy cannot) or
+   * `'own'` (the reader's own parse, the same fields: the ELF tests compare the two on every sample module).
+   * Passes over thousands of files ask for `'own'`: elfy builds two Buffer views, a flag map and a name copy
+   * per section, which costs more than the rest of a symbol listing.
+   */
+  readonly sectionTable?: 'elfy' | 'own';
 }
 
-/** A NUL-terminated string table section with decoded strings cached by offset. */
+/**
+ * A NUL-terminated string table section. Strings are decoded on each request (a bounded scan and one native
+ * UTF-8 slice: cheaper than keeping a cache of them).
+ */
 export class StringTable {
-  private readonly cache = new Map<number, string>();
-
   /** @param bytes the section's bytes (already bounds-checked). @param buffer a Buffer view over the same bytes. */
   constructor(
     readonly bytes: Uint8Array,
@@ -183,12 +220,8 @@ export class StringTable {
    * `undefined` when `offset` is outside the table.
    */
   get(offset: number): string | undefined {
-    const cached = this.cache.get(offset);
-    if (cached !== undefined) return cached;
     if (!Number.isInteger(offset) || offset < 0 || offset >= this.bytes.length) return undefined;
-    const s = decodeCString(this.bytes, this.buffer, offset, this.bytes.length).text;
-    this.cache.set(offset, s);
-    return s;
+    return decodeCStringText(this.bytes, this.buffer, offset, this.bytes.length);
   }
 
   /** Whether the table's last byte is NUL, so that every string in it is terminated. */
@@ -246,21 +279,19 @@ export function readElfHeader(bytes: Uint8Array, options: ElfParseOptions = {}):
     return elfFail('truncated', `file too short for the ELF header: ${bytes.length} < ${ehdrSize} bytes`, 0);
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const common = {
-    elfClass,
-    dataEncoding,
-    identVersion: bytes[EI_VERSION],
-    osabi: bytes[EI_OSABI],
-    abiVersion: bytes[EI_ABIVERSION],
-    is64,
-    littleEndian: le,
-    type: v.getUint16(16, le),
-    machine: v.getUint16(18, le),
-    version: v.getUint32(20, le),
-  };
+  // One object literal per class (no spreads): every header has the same shape.
   if (is64) {
     return ok({
-      ...common,
+      elfClass,
+      dataEncoding,
+      identVersion: bytes[EI_VERSION],
+      osabi: bytes[EI_OSABI],
+      abiVersion: bytes[EI_ABIVERSION],
+      is64,
+      littleEndian: le,
+      type: v.getUint16(16, le),
+      machine: v.getUint16(18, le),
+      version: v.getUint32(20, le),
       entry: v.getBigUint64(24, le),
       phoff: readU64Number(v, 32, le),
       shoff: readU64Number(v, 40, le),
@@ -274,7 +305,16 @@ export function readElfHeader(bytes: Uint8Array, options: ElfParseOptions = {}):
     });
   }
   return ok({
-    ...common,
+    elfClass,
+    dataEncoding,
+    identVersion: bytes[EI_VERSION],
+    osabi: bytes[EI_OSABI],
+    abiVersion: bytes[EI_ABIVERSION],
+    is64,
+    littleEndian: le,
+    type: v.getUint16(16, le),
+    machine: v.getUint16(18, le),
+    version: v.getUint32(20, le),
     entry: BigInt(v.getUint32(24, le)),
     phoff: v.getUint32(28, le),
     shoff: v.getUint32(32, le),
@@ -358,6 +398,11 @@ export class ElfFile {
         'truncated',
         `section header table (offset ${header.shoff}, ${header.shnum} entries) extends past the end of the file (${bytes.length} bytes)`,
         header.shoff,
+      );
+    }
+    if (options.sectionTable === 'own') {
+      return ok(
+        new ElfFile(bytes, header, sectionsOwn(bytes, header), 'own', 'own section-table parse requested'),
       );
     }
     const reason = elfyUnsafeReason(bytes, header);
@@ -455,33 +500,24 @@ function elfyUnsafeReason(bytes: Uint8Array, h: ElfHeader): string | undefined {
   if (!identMatches) return 'class/encoding forced by options differ from e_ident';
   if (h.shstrndx < h.shnum) {
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const size = Math.min(readRawSection(v, h, h.shstrndx).size, bytes.length);
+    const size = Math.min(sectionSize(v, h, h.shstrndx), bytes.length);
     if (h.shnum * size > ELFY_NAME_SCAN_BUDGET)
       return "section-name table too large for elfy's unbounded name scan";
   }
   return undefined;
 }
 
-interface RawSection {
-  nameOffset: number;
-  type: number;
-  flags: number;
-  flagsHigh: number;
-  addr: bigint;
-  offset: number;
-  size: number;
-  link: number;
-  info: number;
-  addralign: number;
-  entsize: number;
-  headerOffset: number;
-}
-
-function readRawSection(v: DataView, header: ElfHeader, index: number): RawSection {
+/**
+ * Section `index` of the table, every field read from its header; `name` as given. One object literal, so every
+ * section has the same shape whichever parser made it.
+ */
+function readSection(v: DataView, header: ElfHeader, index: number, name: string): ElfSection {
   const le = header.littleEndian;
   if (header.is64) {
     const o = header.shoff + index * SIZEOF_ELF64_SHDR;
     return {
+      index,
+      name,
       nameOffset: v.getUint32(o, le),
       type: v.getUint32(o + 4, le),
       flags: v.getUint32(le ? o + 8 : o + 12, le),
@@ -498,6 +534,8 @@ function readRawSection(v: DataView, header: ElfHeader, index: number): RawSecti
   }
   const o = header.shoff + index * SIZEOF_ELF32_SHDR;
   return {
+    index,
+    name,
     nameOffset: v.getUint32(o, le),
     type: v.getUint32(o + 4, le),
     flags: v.getUint32(o + 8, le),
@@ -511,6 +549,19 @@ function readRawSection(v: DataView, header: ElfHeader, index: number): RawSecti
     entsize: v.getUint32(o + 36, le),
     headerOffset: o,
   };
+}
+
+/** File offset of section header `index`. */
+function sectionHeaderOffset(header: ElfHeader, index: number): number {
+  return header.shoff + index * (header.is64 ? SIZEOF_ELF64_SHDR : SIZEOF_ELF32_SHDR);
+}
+
+/** `sh_size` of section `index` alone (the table is known to lie inside the input). */
+function sectionSize(v: DataView, header: ElfHeader, index: number): number {
+  const le = header.littleEndian;
+  return header.is64
+    ? readU64Number(v, header.shoff + index * SIZEOF_ELF64_SHDR + 32, le)
+    : v.getUint32(header.shoff + index * SIZEOF_ELF32_SHDR + 20, le);
 }
 
 /** elfy's section table, with every field elfy gets wrong or lossy replaced by an exact re-read. */
@@ -533,51 +584,50 @@ function sectionsViaElfy(
   const out: ElfSection[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    const raw = readRawSection(v, header, i);
     let name = typeof e.name === 'string' ? e.name : '';
     // elfy decodes names without a length limit: apply the reader's cap the same way the fallback does.
     if (name.length > MAX_STRING_LENGTH && names !== undefined) {
-      name = decodeCString(names, names, raw.nameOffset, names.length).text;
+      name = decodeCString(
+        names,
+        names,
+        v.getUint32(sectionHeaderOffset(header, i), header.littleEndian),
+        names.length,
+      ).text;
     }
-    // elfy's off/size/link/info are exact whenever the value is a safe integer; anything else is re-read.
-    out[i] = {
-      index: i,
-      name,
-      ...raw,
-      offset: Number.isSafeInteger(e.off) ? e.off : raw.offset,
-      size: Number.isSafeInteger(e.size) ? e.size : raw.size,
-      link: e.link,
-      info: e.info,
-    };
+    const s = readSection(v, header, i, name);
+    // elfy's off/size/link/info are exact whenever the value is a safe integer; anything else is the re-read.
+    const offset = Number.isSafeInteger(e.off) ? e.off : s.offset;
+    const size = Number.isSafeInteger(e.size) ? e.size : s.size;
+    out[i] =
+      offset === s.offset && size === s.size && e.link === s.link && e.info === s.info
+        ? s
+        : { ...s, offset, size, link: e.link, info: e.info };
   }
   return { sections: out };
 }
 
-/** The reader's own section-table parse, used when elfy cannot be. Names resolve like elfy's `resolveStr`. */
+/** The reader's own section-table parse. Names resolve like elfy's `resolveStr`, capped like every string. */
 function sectionsOwn(bytes: Uint8Array, header: ElfHeader): ElfSection[] {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const raws: RawSection[] = new Array(header.shnum);
-  for (let i = 0; i < header.shnum; i++) raws[i] = readRawSection(v, header, i);
-  let names: { start: number; end: number } | undefined;
-  const strtab = header.shstrndx < raws.length ? raws[header.shstrndx] : undefined;
-  if (strtab !== undefined && header.shstrndx !== 0 && strtab.type !== SHT_NOBITS) {
-    // Clamped like elfy's `buf.slice(off, off + size)`.
-    const start = Math.min(strtab.offset, bytes.length);
-    const end = Math.min(start + Math.min(strtab.size, bytes.length), bytes.length);
-    names = { start, end };
-  }
-  const cache = new Map<number, string>();
-  return raws.map((raw, index) => {
-    let name = '';
-    if (names !== undefined && raw.nameOffset < names.end - names.start) {
-      const cached = cache.get(raw.nameOffset);
-      if (cached !== undefined) name = cached;
-      else {
-        name = decodeCString(bytes, buffer, names.start + raw.nameOffset, names.end).text;
-        cache.set(raw.nameOffset, name);
-      }
+  const shnum = header.shnum;
+  let namesStart = 0;
+  let namesEnd = 0;
+  if (header.shstrndx !== 0 && header.shstrndx < shnum) {
+    const strtab = readSection(v, header, header.shstrndx, '');
+    if (strtab.type !== SHT_NOBITS) {
+      // Clamped like elfy's `buf.slice(off, off + size)`.
+      namesStart = Math.min(strtab.offset, bytes.length);
+      namesEnd = Math.min(namesStart + Math.min(strtab.size, bytes.length), bytes.length);
     }
-    return { index, name, ...raw };
-  });
+  }
+  const out: ElfSection[] = new Array(shnum);
+  const names = namesEnd - namesStart;
+  for (let i = 0; i < shnum; i++) {
+    const nameOffset = v.getUint32(sectionHeaderOffset(header, i), header.littleEndian);
+    const name =
+      nameOffset < names ? decodeCStringText(bytes, buffer, namesStart + nameOffset, namesEnd) : '';
+    out[i] = readSection(v, header, i, name);
+  }
+  return out;
 }

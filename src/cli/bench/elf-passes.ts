@@ -15,11 +15,14 @@ import {
   SHT_RELA,
   SHT_SYMTAB,
   STB_LOCAL,
+  STT_FUNC,
   STT_SECTION,
 } from '../../abi/elf.js';
-import { ElfFile } from '../../elf/elf-file.js';
+import { ElfFile, type ElfParseOptions } from '../../elf/elf-file.js';
 import { RELOCATORS } from '../../elf/relocate/index.js';
 import { SymbolTable } from '../../elf/symbols.js';
+
+const OWN_SECTION_TABLE: ElfParseOptions = { sectionTable: 'own' };
 
 /** Reads whole files into one growing buffer (no per-file allocation); the view is valid until the next read. */
 export class FileReader {
@@ -119,21 +122,31 @@ export interface SymbolsPassResult {
   readonly definedGlobals: number;
   /** Bytes of all symbol names. */
   readonly nameBytes: number;
+  /** Sum of every symbol's `st_size`. */
+  readonly sizeTotal: number;
+  /** `STT_FUNC` symbols among them. */
+  readonly functions: number;
   /** `file: reason` for every file that failed. */
   readonly failures: readonly string[];
 }
 
-/** Reads every symbol of every file: name, value, size, binding, type and section index. */
+/**
+ * Reads every symbol of every file as `readelf -Ws` does: name, value, size, type, binding and section index
+ * (each feeds a total, so none of the reads can be skipped). The section table is read by the reader's own
+ * parse (see {@link ElfParseOptions.sectionTable}).
+ */
 export function symbolsPass(files: readonly string[]): SymbolsPassResult {
   const reader = new SymbolTableReader();
   let symbols = 0;
   let undefinedSymbols = 0;
   let definedGlobals = 0;
   let nameBytes = 0;
+  let sizeTotal = 0;
+  let functions = 0;
   const failures: string[] = [];
   for (const path of files) {
     const bytes = reader.read(path);
-    const elf = bytes === undefined ? undefined : ElfFile.parse(bytes);
+    const elf = bytes === undefined ? undefined : ElfFile.parse(bytes, OWN_SECTION_TABLE);
     if (elf === undefined || !elf.ok) {
       failures.push(`${path}: ${elf === undefined ? 'cannot read' : elf.error.message}`);
       continue;
@@ -146,9 +159,12 @@ export function symbolsPass(files: readonly string[]): SymbolsPassResult {
     const t = st.value;
     for (let i = 1; i < t.count; i++) {
       nameBytes += t.name(i)?.length ?? 0;
+      sizeTotal += t.size(i);
+      const info = t.info(i);
+      const type = info & 0xf;
+      if (type === STT_FUNC) functions++;
       if (t.isUndefined(i)) undefinedSymbols++;
-      else if (t.bind(i) !== STB_LOCAL && t.type(i) !== STT_SECTION && t.valueNumber(i) >= 0)
-        definedGlobals++;
+      else if (info >>> 4 !== STB_LOCAL && type !== STT_SECTION && t.valueNumber(i) >= 0) definedGlobals++;
     }
     symbols += t.count - 1;
   }
@@ -158,6 +174,8 @@ export function symbolsPass(files: readonly string[]): SymbolsPassResult {
     undefinedSymbols,
     definedGlobals,
     nameBytes,
+    sizeTotal,
+    functions,
     failures,
   };
 }
