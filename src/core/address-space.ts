@@ -70,6 +70,12 @@ export class AddressSpace implements Snapshottable {
   private holes: Span[] = [];
   /** Live allocations by offset from base. */
   private live = new Map<number, { alloc: Allocation; span: Span }>();
+  /**
+   * The area's memory, in lazily created chunks of {@link CHUNK} bytes (by offset / CHUNK), and per chunk how far
+   * it was ever handed out: memory freed and allocated again is reused as vmalloc reuses pages, and only that
+   * used part needs zeroing (fresh memory costs far more than clearing memory already touched).
+   */
+  private chunks = new Map<number, { bytes: Uint8Array; used: number }>();
 
   constructor() {
     this.configure(X86_64_MODULE_AREA);
@@ -83,6 +89,7 @@ export class AddressSpace implements Snapshottable {
     this.config = config;
     this.holes = [{ offset: 0, length: config.size }];
     this.live.clear();
+    this.chunks.clear();
   }
 
   /** The geometry in use. */
@@ -112,7 +119,7 @@ export class AddressSpace implements Snapshottable {
         address: this.config.base + BigInt(start),
         size,
         owner,
-        bytes: new Uint8Array(size),
+        bytes: this.zeroed(start, size),
       };
       this.live.set(start, { alloc, span: { offset: start, length } });
       return ok(alloc);
@@ -216,6 +223,22 @@ export class AddressSpace implements Snapshottable {
     }
   }
 
+  /** Zero-filled memory for `[offset, offset+size)`: a view of its chunk, or its own array across chunks. */
+  private zeroed(offset: number, size: number): Uint8Array {
+    const index = Math.floor(offset / CHUNK);
+    const at = offset - index * CHUNK;
+    if (at + size > CHUNK) return new Uint8Array(size);
+    let chunk = this.chunks.get(index);
+    if (chunk === undefined) {
+      chunk = { bytes: new Uint8Array(CHUNK), used: 0 };
+      this.chunks.set(index, chunk);
+    }
+    const end = at + size;
+    if (at < chunk.used) chunk.bytes.fill(0, at, Math.min(end, chunk.used));
+    if (end > chunk.used) chunk.used = end;
+    return chunk.bytes.subarray(at, end);
+  }
+
   private offsetOf(address: bigint): number | undefined {
     const off = address - this.config.base;
     return off < 0n || off >= BigInt(this.config.size) ? undefined : Number(off);
@@ -260,6 +283,9 @@ export class AddressSpace implements Snapshottable {
     }
   }
 }
+
+/** Bytes per chunk of backing memory (allocations that straddle two chunks get their own array). */
+const CHUNK = 1 << 22;
 
 function roundUp(n: number, to: number): number {
   return Math.ceil(n / to) * to;

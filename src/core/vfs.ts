@@ -48,6 +48,19 @@ export interface PathLimits {
   readonly nameMax: number;
 }
 
+/** Contents of a node never written: one shared empty array (its length 0 leaves nothing to mutate). */
+const EMPTY = new Uint8Array(0);
+
+/** One generated file for {@link Vfs.registerGeneratedIn}. */
+export interface GeneratedFile {
+  /** Name in the directory. */
+  readonly name: string;
+  /** Computes the contents at each read. */
+  readonly generate: () => Uint8Array | string;
+  /** Permission bits (default `0o444`). */
+  readonly mode?: number;
+}
+
 interface Node {
   type: FileType;
   mode: number;
@@ -94,10 +107,20 @@ export class Vfs implements Snapshottable {
   mkdirp(path: string, mode = 0o755): Result<void> {
     const parts = this.split(path);
     if (!parts.ok) return parts;
+    const dir = this.mkdirParts(parts.value, path, mode);
+    return dir.ok ? OK_VOID : dir;
+  }
+
+  /**
+   * {@link Vfs.mkdirp} of split components, returning the directory; `path` is for the error message (default:
+   * the components joined).
+   */
+  private mkdirParts(parts: readonly string[], path?: string, mode = 0o755): Result<Node> {
+    const notDir = () => err('ENOTDIR', `${path ?? `/${parts.join('/')}`}: not a directory`);
     let cur = this.root;
-    for (const name of parts.value) {
+    for (const name of parts) {
       const children = cur.children;
-      if (children === undefined) return err('ENOTDIR', `${path}: not a directory`);
+      if (children === undefined) return notDir();
       let next = children.get(name);
       if (next === undefined) {
         next = this.node('dir', mode);
@@ -105,7 +128,7 @@ export class Vfs implements Snapshottable {
       }
       cur = next;
     }
-    return cur.type === 'dir' ? OK_VOID : err('ENOTDIR', `${path}: not a directory`);
+    return cur.type === 'dir' ? ok(cur) : notDir();
   }
 
   /** Writes a regular file (creating parents), replacing any content. Host-side setup: no permission checks. */
@@ -134,6 +157,68 @@ export class Vfs implements Snapshottable {
     const made = this.place(path, 'file', mode);
     if (!made.ok) return made;
     made.value.generate = generate;
+    return OK_VOID;
+  }
+
+  /**
+   * {@link Vfs.registerGenerated} of several files in one directory (created as by {@link Vfs.mkdirp}), in
+   * order, walking to the directory once. Stops at the first failure.
+   */
+  registerGeneratedIn(dir: string, files: readonly GeneratedFile[]): Result<void> {
+    const parts = this.split(dir);
+    if (!parts.ok) return parts;
+    const d = this.mkdirParts(parts.value, dir);
+    if (!d.ok) return d;
+    const children = d.value.children as Map<string, Node>;
+    const dirBytes = Buffer.byteLength(dir);
+    for (const f of files) {
+      const mode = f.mode ?? 0o444;
+      const name = f.name;
+      const plain =
+        name !== '' &&
+        name !== '.' &&
+        name !== '..' &&
+        !name.includes('/') &&
+        name.length * 3 <= this.limits.nameMax &&
+        dirBytes + name.length * 3 + 2 <= this.limits.pathMax;
+      if (!plain) {
+        // Anything a path walk would treat specially takes the general route.
+        const r = this.registerGenerated(`${dir}/${name}`, f.generate, mode);
+        if (!r.ok) return r;
+        continue;
+      }
+      let n = children.get(name);
+      if (n === undefined) {
+        n = this.node('file', mode);
+        children.set(name, n);
+      } else if (n.type !== 'file') return err('EEXIST', `${dir}/${name} exists with another type`);
+      else n.mode = mode;
+      n.generate = f.generate;
+    }
+    return OK_VOID;
+  }
+
+  /** Removes a file or a directory with everything under it (host side; `rm -r`). */
+  removeTree(path: string): Result<void> {
+    const parts = this.split(path);
+    if (!parts.ok) return parts;
+    const drop = (n: Node): void => {
+      if (n.children !== undefined) for (const c of n.children.values()) drop(c);
+      this.inodes.delete(n.ino);
+    };
+    const name = parts.value.pop();
+    if (name === undefined) {
+      // The root itself stays, as `unlink('/')` refuses.
+      for (const c of this.root.children?.values() ?? []) drop(c);
+      this.root.children?.clear();
+      return err('EBUSY', 'cannot remove /');
+    }
+    const parent = this.walk(parts.value, false);
+    if (!parent.ok) return parent;
+    const child = parent.value.children?.get(name);
+    if (child === undefined) return err('ENOENT', `${path}: no such file`);
+    drop(child);
+    parent.value.children?.delete(name);
     return OK_VOID;
   }
 
@@ -294,7 +379,7 @@ export class Vfs implements Snapshottable {
   }
 
   private node(type: FileType, mode: number): Node {
-    const n: Node = { type, mode, uid: 0, gid: 0, ino: this.nextIno++, data: new Uint8Array(0), writers: 0 };
+    const n: Node = { type, mode, uid: 0, gid: 0, ino: this.nextIno++, data: EMPTY, writers: 0 };
     if (type === 'dir') n.children = new Map();
     this.inodes.set(n.ino, n);
     return n;
@@ -325,13 +410,16 @@ export class Vfs implements Snapshottable {
 
   /** Splits an absolute path, enforcing the length limits (ENAMETOOLONG) and rejecting relative paths (ENOENT). */
   private split(path: string): Result<string[]> {
-    if (Buffer.byteLength(path) + 1 > this.limits.pathMax) return err('ENAMETOOLONG', 'path too long');
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no byte count.
+    const { pathMax, nameMax } = this.limits;
+    if (path.length * 3 + 1 > pathMax && Buffer.byteLength(path) + 1 > pathMax)
+      return err('ENAMETOOLONG', 'path too long');
     if (path === '') return err('ENOENT', 'empty path');
-    if (!path.startsWith('/')) return err('ENOENT', `${path}: relative paths are not supported here`);
+    if (path.charCodeAt(0) !== 47) return err('ENOENT', `${path}: relative paths are not supported here`);
     const parts: string[] = [];
     for (const p of path.split('/')) {
       if (p === '' || p === '.') continue;
-      if (Buffer.byteLength(p) > this.limits.nameMax)
+      if (p.length * 3 > nameMax && Buffer.byteLength(p) > nameMax)
         return err('ENAMETOOLONG', `component ${p.slice(0, 16)}… too long`);
       if (p === '..') parts.pop();
       else parts.push(p);
@@ -361,10 +449,7 @@ export class Vfs implements Snapshottable {
     if (!parts.ok) return parts;
     const name = parts.value.pop();
     if (name === undefined) return err('EEXIST', '/ exists');
-    const dir = `/${parts.value.join('/')}`;
-    const made = this.mkdirp(dir);
-    if (!made.ok) return made;
-    const parent = this.walk(parts.value, false);
+    const parent = this.mkdirParts(parts.value);
     if (!parent.ok) return parent;
     const existing = parent.value.children?.get(name);
     if (existing !== undefined) {
