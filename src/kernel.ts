@@ -3,6 +3,7 @@
  * of them.
  * @module
  */
+// The library installs the full reflect-metadata API as it always has; inversify imports the lite one it needs.
 import 'reflect-metadata';
 import type { JsonValue } from './core/snapshot.js';
 import {

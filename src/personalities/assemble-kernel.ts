@@ -3,7 +3,6 @@
  * definition from the registry of all personalities; the CLI loads only the one it needs and assembles it here.
  * @module
  */
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { HpuxPrivilege, LinuxCapability } from '../abi/capabilities.js';
 import { coreModule } from '../core/core-module.js';

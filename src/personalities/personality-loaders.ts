@@ -3,8 +3,6 @@
  * that one. The library's synchronous `createKernel` uses the eager registry in `./index.js` instead.
  * @module
  */
-// Decorators of the personality units read metadata while their modules evaluate.
-import 'reflect-metadata';
 import type { PersonalityDefinition, PersonalityId } from './personality.js';
 
 /** Loads each personality's definition on demand. A missing id is a compile error. */
