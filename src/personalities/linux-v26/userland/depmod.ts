@@ -15,7 +15,7 @@ import { getoptLong, type LongOption } from './getopt.js';
 import { KmodAbort } from './kmod-abort.js';
 import { aliasNormalize, pathEndsWithKmodExt, pathToModname } from './kmod-ctx.js';
 import { KmodElf, type KmodModversion } from './kmod-elf.js';
-import { kmodFileOpen } from './kmod-file.js';
+import { type KmodFile, kmodFileMap } from './kmod-file.js';
 import { type KmodFs, pathMakeAbsoluteCwd } from './kmod-fs.js';
 import { KmodHash } from './kmod-hash.js';
 import { IndexWriter } from './kmod-index.js';
@@ -308,31 +308,40 @@ class Depmod {
     return this.symbols.find(n);
   }
 
-  /** `depmod_load_modules`: exports, info and dependency symbols of every module, one file read each. */
+  /** `depmod_load_modules`: exports, info and dependency symbols of every module, each file mapped once. */
   loadModules(): void {
     for (const mod of this.modules) {
-      const file = kmodFileOpen(this.fs, mod.path, this.env.decompress);
+      const file = kmodFileMap(this.fs, mod.path, this.env.decompress);
       if (!file.ok) {
         if (file.error !== 'ENOENT')
           this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(file.error)}\n`);
         continue;
       }
-      const elf = KmodElf.open(file.value.memory, 'latin1');
-      if (!elf.ok) {
-        this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(elf.error)}\n`);
-        continue;
+      try {
+        this.loadModule(mod, file.value);
+      } finally {
+        file.value.release();
       }
-      const syms = elf.value.symbols();
-      if (syms.ok) {
-        for (const s of syms.value) this.symbolAdd(s.symbol, false, s.crc, mod);
-      } else if (syms.error !== 'ENOENT') {
-        this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(syms.error)}\n`);
-      }
-      const info = elf.value.strings('.modinfo');
-      if (info.ok) mod.infoList = info.value.map(splitModinfo);
-      const deps = elf.value.dependencySymbols();
-      if (deps.ok && deps.value.length > 0) mod.depSymList = deps.value;
     }
+  }
+
+  /** One module of {@link Depmod.loadModules}, from its (mapped) file. */
+  private loadModule(mod: Mod, file: KmodFile): void {
+    const elf = KmodElf.open(file.memory, 'latin1', file.fault);
+    if (!elf.ok) {
+      this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(elf.error)}\n`);
+      return;
+    }
+    const syms = elf.value.symbols();
+    if (syms.ok) {
+      for (const s of syms.value) this.symbolAdd(s.symbol, false, s.crc, mod);
+    } else if (syms.error !== 'ENOENT') {
+      this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(syms.error)}\n`);
+    }
+    const info = elf.value.strings('.modinfo');
+    if (info.ok) mod.infoList = info.value.map(splitModinfo);
+    const deps = elf.value.dependencySymbols();
+    if (deps.ok && deps.value.length > 0) mod.depSymList = deps.value;
   }
 
   /** `depmod_load_dependencies`. */

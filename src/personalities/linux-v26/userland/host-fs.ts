@@ -7,7 +7,20 @@ import * as nodeFs from 'node:fs';
 import type { ErrnoName } from '../../../abi/errno.js';
 import { isErrnoName } from '../../../abi/errno.js';
 import { fail, ok, type Result } from '../../../core/result.js';
-import type { KmodDirent, KmodFs, KmodStat } from './kmod-fs.js';
+import type { KmodDirent, KmodFs, KmodMappedFile, KmodStat } from './kmod-fs.js';
+
+/**
+ * Granularity of {@link HostKmodFs.mapFile}'s reads. Larger than a page: the sections kmod reads (`.modinfo`,
+ * `__versions`, `.symtab`, `.strtab`, the name table) are few, and neighbours share a read.
+ */
+const MAP_CHUNK = 16384;
+
+/** What {@link HostKmodFs.mapFile} has open. */
+interface Mapping {
+  readonly fd: number;
+  readonly buffer: Buffer;
+  readonly size: number;
+}
 
 function errnoOf(e: unknown): ErrnoName {
   const code = (e as { code?: unknown }).code;
@@ -22,6 +35,10 @@ function errnoOf(e: unknown): ErrnoName {
  */
 export class HostKmodFs implements KmodFs {
   private scratch: Buffer | undefined;
+  private mapScratch: Buffer | undefined;
+  private mapping: Mapping | undefined;
+  /** One byte per {@link MAP_CHUNK} of the current mapping: whether it has been read. */
+  private loaded = new Uint8Array(256);
 
   constructor(
     private readonly workingDirectory: string = process.cwd(),
@@ -75,6 +92,102 @@ export class HostKmodFs implements KmodFs {
     } finally {
       if (fd !== undefined) nodeFs.closeSync(fd);
     }
+  }
+
+  /**
+   * `open` + `mmap` of a regular file: nothing but the size is read until a range is faulted in, then whole
+   * {@link MAP_CHUNK}s (runs of them in one `pread`). With `reuseBuffer` the memory is one scratch buffer, valid
+   * until the next mapping. A path that is not a regular file is read as {@link HostKmodFs.readFile} reads it
+   * (same errnos). The previous mapping, if still open, is released first.
+   */
+  mapFile(path: string): Result<KmodMappedFile, ErrnoName> {
+    this.unmap();
+    let fd: number;
+    try {
+      fd = nodeFs.openSync(path, 'r');
+    } catch (e) {
+      return fail(errnoOf(e));
+    }
+    let size: number;
+    try {
+      const st = nodeFs.fstatSync(fd);
+      if (!st.isFile()) {
+        nodeFs.closeSync(fd);
+        return this.readWhole(path);
+      }
+      size = st.size;
+    } catch (e) {
+      nodeFs.closeSync(fd);
+      return fail(errnoOf(e));
+    }
+    let buffer: Buffer;
+    if (this.reuseBuffer) {
+      if (this.mapScratch === undefined || this.mapScratch.length < size) {
+        this.mapScratch = Buffer.allocUnsafe(Math.max(size, (this.mapScratch?.length ?? 1 << 20) * 2));
+      }
+      buffer = this.mapScratch;
+    } else buffer = Buffer.allocUnsafe(size);
+    const chunks = Math.ceil(size / MAP_CHUNK);
+    if (this.loaded.length < chunks) this.loaded = new Uint8Array(Math.max(chunks, this.loaded.length * 2));
+    else this.loaded.fill(0, 0, chunks);
+    const m: Mapping = { fd, buffer, size };
+    this.mapping = m;
+    return ok({
+      memory: new Uint8Array(buffer.buffer, buffer.byteOffset, size),
+      fault: (offset, length) => {
+        if (this.mapping === m) this.faultIn(m, offset, length);
+      },
+      release: () => {
+        if (this.mapping === m) this.unmap();
+      },
+    });
+  }
+
+  /** Closes the current mapping's file, if any (its memory is not to be used afterwards). */
+  unmap(): void {
+    const m = this.mapping;
+    if (m === undefined) return;
+    this.mapping = undefined;
+    try {
+      nodeFs.closeSync(m.fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  }
+
+  private faultIn(m: Mapping, offset: number, length: number): void {
+    const start = Math.max(0, offset);
+    const end = Math.min(m.size, offset + length);
+    if (!(end > start)) return;
+    const loaded = this.loaded;
+    const last = Math.floor((end - 1) / MAP_CHUNK);
+    for (let c = Math.floor(start / MAP_CHUNK); c <= last; c++) {
+      if (loaded[c] !== 0) continue;
+      let k = c;
+      while (k < last && loaded[k + 1] === 0) k++;
+      const from = c * MAP_CHUNK;
+      const to = Math.min(m.size, (k + 1) * MAP_CHUNK);
+      let got = 0;
+      try {
+        while (from + got < to) {
+          const n = nodeFs.readSync(m.fd, m.buffer, from + got, to - from - got, from + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } catch {
+        // An I/O error mid-file: the rest reads as zeros (kmod's mmap would fault).
+      }
+      if (from + got < to) m.buffer.fill(0, from + got, to);
+      loaded.fill(1, c, k + 1);
+      c = k;
+    }
+  }
+
+  /** {@link HostKmodFs.readFile} as a mapping with everything read. */
+  private readWhole(path: string): Result<KmodMappedFile, ErrnoName> {
+    const r = this.readFile(path);
+    if (!r.ok) return r;
+    return ok({ memory: r.value, fault: () => {}, release: () => {} });
   }
 
   /** @inheritDoc */

@@ -35,7 +35,12 @@ function env(opts: HostToolOptions) {
  * @example depmodHost(['-b', '/srv/root', '-a', '6.1.0-50-amd64'])
  */
 export function depmodHost(argv: readonly string[], opts: HostToolOptions = {}): DepmodRunResult {
-  return depmodRun(argv, env(opts));
+  const e = env(opts);
+  try {
+    return depmodRun(argv, e);
+  } finally {
+    e.fs.unmap();
+  }
 }
 
 /**
@@ -44,5 +49,10 @@ export function depmodHost(argv: readonly string[], opts: HostToolOptions = {}):
  * @example modinfoHost(['-F', 'vermagic', '/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko'])
  */
 export function modinfoHost(argv: readonly string[], opts: HostToolOptions = {}): ToolResult {
-  return modinfo(argv, env(opts));
+  const e = env(opts);
+  try {
+    return modinfo(argv, e);
+  } finally {
+    e.fs.unmap();
+  }
 }

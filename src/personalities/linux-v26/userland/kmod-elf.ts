@@ -45,6 +45,38 @@ export interface KmodSection {
   readonly size: number;
 }
 
+/** `Buffer#latin1Slice` / `Buffer#utf8Slice`: what `toString` calls after its argument checks (not in the typings). */
+type Slicer = (this: Buffer, start: number, end: number) => string;
+const nativeSlicer = (name: 'latin1Slice' | 'utf8Slice', encoding: 'latin1' | 'utf8'): Slicer =>
+  (Buffer.prototype as unknown as Partial<Record<typeof name, Slicer>>)[name] ??
+  function (this: Buffer, start: number, end: number): string {
+    return this.toString(encoding, start, end);
+  };
+const SLICERS: Readonly<Record<'utf8' | 'latin1', Slicer>> = {
+  utf8: nativeSlicer('utf8Slice', 'utf8'),
+  latin1: nativeSlicer('latin1Slice', 'latin1'),
+};
+
+/** `name + "\0"` as bytes, per section name looked up (a handful of names, asked for once per module). */
+const SECTION_NAME_BYTES = new Map<string, Uint8Array>();
+
+function sectionNameBytes(name: string): Uint8Array {
+  let b = SECTION_NAME_BYTES.get(name);
+  if (b === undefined) {
+    b = Buffer.from(`${name}\0`, 'latin1');
+    SECTION_NAME_BYTES.set(name, b);
+  }
+  return b;
+}
+
+/**
+ * Makes `memory[offset, offset + length)` hold the file's bytes before they are read (a mapped file's page
+ * faults; nothing to do for a file read whole).
+ */
+export type KmodFault = (offset: number, length: number) => void;
+
+const NO_FAULT: KmodFault = () => {};
+
 /** A failure as libkmod reports it: a negative errno. */
 export type KmodElfResult<T> = Result<T, ErrnoName>;
 
@@ -56,6 +88,7 @@ export class KmodElf {
 
   /** How names are decoded: UTF-8 (display), or one character per byte (`latin1`: exact bytes, for depmod). */
   private encoding: 'utf8' | 'latin1' = 'utf8';
+  private slice: Slicer = SLICERS.utf8;
 
   private constructor(
     readonly memory: Uint8Array,
@@ -66,6 +99,7 @@ export class KmodElf {
     private readonly shentsize: number,
     private readonly names: KmodSection,
     readonly machine: number,
+    private readonly fault: KmodFault,
   ) {
     this.view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
     this.buffer = Buffer.from(memory.buffer, memory.byteOffset, memory.byteLength);
@@ -75,10 +109,16 @@ export class KmodElf {
    * `kmod_elf_new` (names decoded with `encoding`): ENOEXEC without the ELF magic (or 16 bytes or fewer), EINVAL for an unknown class or data
    * encoding, a header longer than the file, a section entry size other than `sizeof(ElfN_Shdr)`, section headers
    * past the end, or a section-name table that is out of bounds, empty or not NUL-terminated.
+   * `fault` reads each range before it is looked at, for a mapped file.
    * @throws KmodAbort where kmod's assertions fail (`e_shstrndx` of 0 or out of range).
    */
-  static open(memory: Uint8Array, encoding: 'utf8' | 'latin1' = 'utf8'): KmodElfResult<KmodElf> {
+  static open(
+    memory: Uint8Array,
+    encoding: 'utf8' | 'latin1' = 'utf8',
+    fault: KmodFault = NO_FAULT,
+  ): KmodElfResult<KmodElf> {
     const size = memory.length;
+    fault(0, 64);
     if (size <= 16 || memory[0] !== 0x7f || memory[1] !== 0x45 || memory[2] !== 0x4c || memory[3] !== 0x46) {
       return fail('ENOEXEC');
     }
@@ -104,13 +144,17 @@ export class KmodElf {
     const shdrSize = is32 ? 40 : 64;
     if (shentsize !== shdrSize) return fail('EINVAL');
     if (shoff + shdrSize * shnum > size) return fail('EINVAL');
-    const partial = new KmodElf(memory, is32, msb, shoff, shnum, shentsize, { offset: 0, size: 0 }, machine);
+    fault(shoff, shdrSize * shnum);
+    const names = { offset: 0, size: 0 };
+    const partial = new KmodElf(memory, is32, msb, shoff, shnum, shentsize, names, machine, fault);
     const info = partial.sectionInfo(shstrndx);
     if (info === undefined) return fail('EINVAL');
     kmodAssert(info.offset < size, ELF_FILE, 202, 'elf_get_mem', 'offset < elf->size');
+    fault(info.offset, info.size);
     if (info.size === 0 || memory[info.offset + info.size - 1] !== 0) return fail('EINVAL');
-    const elf = new KmodElf(memory, is32, msb, shoff, shnum, shentsize, info, machine);
+    const elf = new KmodElf(memory, is32, msb, shoff, shnum, shentsize, info, machine, fault);
     elf.encoding = encoding;
+    elf.slice = SLICERS[encoding];
     return ok(elf);
   }
 
@@ -120,6 +164,7 @@ export class KmodElf {
     const found = this.sectionCache.get(name);
     if (found === undefined) return fail('ENOENT');
     kmodAssert(found.offset < this.memory.length, ELF_FILE, 202, 'elf_get_mem', 'offset < elf->size');
+    this.fault(found.offset, found.size);
     return ok(found);
   }
 
@@ -141,11 +186,12 @@ export class KmodElf {
     if (size <= 1) return ok([]);
     const out: string[] = [];
     const end = start + size;
+    const slice = SLICERS[encoding];
     let i = start;
     while (i < end) {
       let j = i;
       while (j < end && m[j] !== 0) j++;
-      out.push(this.buffer.toString(encoding, i, j));
+      out.push(slice.call(this.buffer, i, j));
       while (j < end && m[j] === 0) j++;
       i = j;
     }
@@ -164,7 +210,7 @@ export class KmodElf {
     for (let off = offset; off < offset + size; off += MODVERSION_SIZE) {
       let nameAt = off + crcLen;
       if (this.memory[nameAt] === 0x2e) nameAt++;
-      out.push({ crc: this.uint(off, crcLen), bind: 'undef', symbol: this.cString(nameAt) });
+      out.push({ crc: this.uint(off, crcLen), bind: 'undef', symbol: this.cString(nameAt, offset + size) });
     }
     return ok(out);
   }
@@ -181,6 +227,8 @@ export class KmodElf {
     const m = this.memory;
     const count = symtab.size / symLen;
     const crcSyms: number[] = [];
+    // The prefix test below may read up to 5 bytes past a name at the very end of the table.
+    this.fault(strtab.offset, strtab.size + CRC_PREFIX.length);
     for (let i = 1; i < count; i++) {
       const symOff = symtab.offset + i * symLen;
       const nameOff = this.view.getUint32(symOff, !this.msb);
@@ -201,7 +249,7 @@ export class KmodElf {
     const out: KmodModversion[] = [];
     for (const symOff of crcSyms) {
       const s = this.readSym(symOff);
-      const name = this.cString(strtab.offset + s.name + CRC_PREFIX.length);
+      const name = this.cString(strtab.offset + s.name + CRC_PREFIX.length, strtab.offset + strtab.size);
       out.push({ crc: this.resolveCrc(s.value, s.shndx), bind: bindFromElf(s.info >> 4), symbol: name });
     }
     return ok(out);
@@ -231,8 +279,9 @@ export class KmodElf {
     const versionNames: string[] = [];
     const versionIndex = new Map<string, number>();
     if (versions !== undefined) {
+      const versionsEnd = versions.offset + versions.size;
       for (let k = 0; k * MODVERSION_SIZE < versions.size; k++) {
-        const name = this.cString(versions.offset + k * MODVERSION_SIZE + crcLen);
+        const name = this.cString(versions.offset + k * MODVERSION_SIZE + crcLen, versionsEnd);
         versionNames.push(name);
         if (!versionIndex.has(name)) versionIndex.set(name, k);
       }
@@ -241,21 +290,29 @@ export class KmodElf {
     const registerSymbols = this.machine === EM_SPARC || this.machine === EM_SPARCV9;
     const count = symtab.size / symLen;
     const out: KmodModversion[] = [];
-    for (let i = 1; i < count; i++) {
-      const s = this.readSym(symtab.offset + i * symLen);
-      if (s.shndx !== SHN_UNDEF) continue;
-      if (registerSymbols && (s.info & 0xf) === STT_REGISTER) continue;
-      if (s.name >= strtab.size) return fail('EINVAL');
-      const at = strtab.offset + s.name;
-      if (this.memory[at] === 0) continue;
-      const name = this.cString(at);
+    const m = this.memory;
+    const v = this.view;
+    const le = !this.msb;
+    const infoAt = this.is32 ? 12 : 4;
+    const shndxAt = this.is32 ? 14 : 6;
+    const strtabEnd = strtab.offset + strtab.size;
+    // Only st_shndx of every entry is needed; st_info and st_name only of the undefined ones.
+    for (let off = symtab.offset + symLen; off < symtab.offset + count * symLen; off += symLen) {
+      if (v.getUint16(off + shndxAt, le) !== SHN_UNDEF) continue;
+      const info = m[off + infoAt];
+      if (registerSymbols && (info & 0xf) === STT_REGISTER) continue;
+      const nameOff = v.getUint32(off, le);
+      if (nameOff >= strtab.size) return fail('EINVAL');
+      const at = strtab.offset + nameOff;
+      if (m[at] === 0) continue;
+      const name = this.cString(at, strtabEnd);
       const idx = versionIndex.get(name);
       let crc = 0n;
       if (idx !== undefined && versions !== undefined) {
         visited[idx] = 1;
         crc = this.uint(versions.offset + idx * MODVERSION_SIZE, crcLen);
       }
-      out.push({ crc, bind: s.info >> 4 === STB_WEAK ? 'weak' : 'undef', symbol: name });
+      out.push({ crc, bind: info >> 4 === STB_WEAK ? 'weak' : 'undef', symbol: name });
     }
     if (versions !== undefined) {
       for (let k = 0; k < versionNames.length; k++) {
@@ -325,16 +382,29 @@ export class KmodElf {
     return BigInt(this.view.getUint16(offset, !this.msb));
   }
 
-  /** Length of the C string at `at`, bounded by the end of the file. */
+  /** Length of the C string at `at`, bounded by the end of the file (faulted in as the scan goes). */
   private cLength(at: number): number {
     const m = this.memory;
     let j = at;
-    while (j < m.length && m[j] !== 0) j++;
-    return j - at;
+    for (let window = 256; ; window *= 2) {
+      const stop = Math.min(m.length, j + window);
+      this.fault(j, stop - j);
+      while (j < stop && m[j] !== 0) j++;
+      if (j < stop || stop >= m.length) return j - at;
+    }
   }
 
-  private cString(at: number): string {
-    return this.buffer.toString(this.encoding, at, at + this.cLength(at));
+  /**
+   * The C string at `at`. `faultedEnd` ends the range already faulted in (the string's section): the scan
+   * stays there when it finds the NUL, else goes on to the end of the file as C would.
+   */
+  private cString(at: number, faultedEnd: number): string {
+    const m = this.memory;
+    const end = Math.min(faultedEnd, m.length);
+    let j = at;
+    while (j < end && m[j] !== 0) j++;
+    if (j >= end) j = at + this.cLength(at);
+    return this.slice.call(this.buffer, at, j);
   }
 
   /** `elf_get_section_info`; undefined when the section's bytes are out of bounds. */
@@ -360,13 +430,16 @@ export class KmodElf {
 
   private findSectionIndex(name: string): number {
     const names = this.names;
-    const want = Buffer.from(`${name}\0`, 'latin1');
+    const want = sectionNameBytes(name);
+    const v = this.view;
+    const le = !this.msb;
     for (let i = 1; i < this.shnum; i++) {
-      const info = this.sectionInfo(i);
-      if (info === undefined) continue;
-      if (info.nameOff >= names.size) continue;
-      const at = names.offset + info.nameOff;
-      if (this.matches(at, want)) return i;
+      // sectionInfo's checks without its object: the name, then whether the section lies inside the file.
+      const off = this.shoff + i * this.shentsize;
+      const nameOff = v.getUint32(off, le);
+      if (nameOff >= names.size || !this.matches(names.offset + nameOff, want)) continue;
+      if (this.sectionInfo(i) === undefined) continue;
+      return i;
     }
     return -1;
   }
@@ -419,6 +492,7 @@ export class KmodElf {
     const info = this.sectionInfo(shndx);
     if (info === undefined) return 0xffffffffffffffffn;
     if (info.size < 4 || crc > BigInt(info.size - 4)) return 0xffffffffffffffffn;
+    this.fault(info.offset + Number(crc), 4);
     return this.uint(info.offset + Number(crc), 4);
   }
 

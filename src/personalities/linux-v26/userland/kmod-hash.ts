@@ -6,18 +6,25 @@
  * @see shared/hash.c (kmod 30) hash_superfast, hash_add, hash_iter_next
  * @module
  */
-import { Buffer } from 'node:buffer';
-
 /** `hash_superfast(key, strlen(key))` over the key's bytes (chars are signed, as on x86). */
 export function hashSuperfast(key: Uint8Array): number {
-  let len = key.length;
+  return superfast(key.length, (i) => key[i]);
+}
+
+/** {@link hashSuperfast} of a byte string (one character per byte, as `latin1` encodes it), without a copy. */
+export function hashSuperfastBytes(key: string): number {
+  return superfast(key.length, (i) => key.charCodeAt(i) & 0xff);
+}
+
+function superfast(length: number, at: (i: number) => number): number {
+  let len = length;
   let hash = len >>> 0;
   const rem = len & 3;
   len >>>= 2;
   let i = 0;
   for (; len > 0; len--) {
-    hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
-    const tmp = (((key[i + 2] | (key[i + 3] << 8)) << 11) ^ hash) >>> 0;
+    hash = (hash + (at(i) | (at(i + 1) << 8))) >>> 0;
+    const tmp = (((at(i + 2) | (at(i + 3) << 8)) << 11) ^ hash) >>> 0;
     hash = ((hash << 16) ^ tmp) >>> 0;
     i += 4;
     hash = (hash + (hash >>> 11)) >>> 0;
@@ -25,18 +32,18 @@ export function hashSuperfast(key: Uint8Array): number {
   const sc = (b: number): number => (b >= 128 ? b - 256 : b);
   switch (rem) {
     case 3:
-      hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
+      hash = (hash + (at(i) | (at(i + 1) << 8))) >>> 0;
       hash = (hash ^ (hash << 16)) >>> 0;
-      hash = (hash ^ (sc(key[i + 2]) << 18)) >>> 0;
+      hash = (hash ^ (sc(at(i + 2)) << 18)) >>> 0;
       hash = (hash + (hash >>> 11)) >>> 0;
       break;
     case 2:
-      hash = (hash + (key[i] | (key[i + 1] << 8))) >>> 0;
+      hash = (hash + (at(i) | (at(i + 1) << 8))) >>> 0;
       hash = (hash ^ (hash << 11)) >>> 0;
       hash = (hash + (hash >>> 17)) >>> 0;
       break;
     case 1:
-      hash = (hash + sc(key[i])) >>> 0;
+      hash = (hash + sc(at(i))) >>> 0;
       hash = (hash ^ (hash << 10)) >>> 0;
       hash = (hash + (hash >>> 1)) >>> 0;
       break;
@@ -48,6 +55,16 @@ export function hashSuperfast(key: Uint8Array): number {
   hash = (hash ^ (hash << 25)) >>> 0;
   hash = (hash + (hash >>> 6)) >>> 0;
   return hash;
+}
+
+/** `strcmp` of two byte strings (one character per byte). */
+function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a.charCodeAt(i) & 0xff) - (b.charCodeAt(i) & 0xff);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
 }
 
 /** `ALIGN_POWER2`. */
@@ -99,12 +116,10 @@ export class KmodHash<V> {
   /** Entries in `hash_iter_next` order. */
   entries(): [string, V][] {
     const mask = this.nBuckets - 1;
-    const keyed = [...this.map].map(([k, v]) => {
-      const bytes = Buffer.from(k, 'latin1');
-      return { bucket: hashSuperfast(bytes) & mask, bytes, k, v };
-    });
-    // strcmp order within a bucket: byte order of the UTF-8 keys.
-    keyed.sort((a, b) => a.bucket - b.bucket || Buffer.compare(a.bytes, b.bytes));
+    const keyed: { bucket: number; k: string; v: V }[] = [];
+    for (const [k, v] of this.map) keyed.push({ bucket: hashSuperfastBytes(k) & mask, k, v });
+    // strcmp order within a bucket: byte order of the keys.
+    keyed.sort((a, b) => a.bucket - b.bucket || compareBytes(a.k, b.k));
     return keyed.map((e) => [e.k, e.v]);
   }
 }

@@ -54,13 +54,13 @@ function cText(bytes: Uint8Array): string {
  * @throws KmodAbort where kmod's assertions fail on the file.
  */
 export function kmodModuleGetInfo(file: KmodFile, withSignature = true): Result<KmodInfoEntry[], ErrnoName> {
-  const elf = KmodElf.open(file.memory);
+  const elf = KmodElf.open(file.memory, 'utf8', file.fault);
   if (!elf.ok) return elf;
   const strings = elf.value.strings('.modinfo', 'latin1');
   if (!strings.ok) return strings;
   const list = strings.value.map(splitModinfoBytes);
   if (withSignature) {
-    const sig = kmodSignatureInfo(file.memory);
+    const sig = kmodSignatureInfo(file.memory, file.fault);
     if (sig !== undefined) {
       list.push(splitModinfo(`sig_id=${sig.idType}`));
       list.push({ key: 'signer', value: cText(sig.signer), keyLength: 6 });

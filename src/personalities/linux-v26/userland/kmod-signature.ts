@@ -57,11 +57,16 @@ const OID_COMMON_NAME = '2.5.4.3';
 /**
  * `kmod_module_signature_info`: the signature fields of a module file's (decompressed) bytes, or undefined
  * when it carries no trailer kmod accepts (no magic, out-of-range `algo`/`hash`/`id_type`, zero or oversized
- * `sig_len`, or a PKCS#7 blob kmod cannot decode).
+ * `sig_len`, or a PKCS#7 blob kmod cannot decode). `fault` reads each range first, for a mapped file.
  */
-export function kmodSignatureInfo(mem: Uint8Array): KmodSignatureInfo | undefined {
+export function kmodSignatureInfo(
+  mem: Uint8Array,
+  fault: (offset: number, length: number) => void = () => {},
+): KmodSignatureInfo | undefined {
   let size = mem.length;
   if (size < SIG_MAGIC.length) return undefined;
+  // The trailer: struct module_signature and the magic.
+  fault(size - SIG_MAGIC.length - MODULE_SIGNATURE_SIZE, SIG_MAGIC.length + MODULE_SIGNATURE_SIZE);
   size -= SIG_MAGIC.length;
   for (let i = 0; i < SIG_MAGIC.length; i++) if (mem[size + i] !== SIG_MAGIC[i]) return undefined;
   if (size < MODULE_SIGNATURE_SIZE) return undefined;
@@ -76,6 +81,7 @@ export function kmodSignatureInfo(mem: Uint8Array): KmodSignatureInfo | undefine
   if (algo >= PKEY_ALGO_LAST || hash >= PKEY_HASH_ALGO.length || idType >= PKEY_ID_TYPE.length)
     return undefined;
   if (sigLen === 0 || size < signerLen + keyIdLen + sigLen) return undefined;
+  fault(size - sigLen - keyIdLen - signerLen, signerLen + keyIdLen + sigLen);
   if (idType === PKEY_ID_PKCS7) return fillPkcs7(mem.subarray(size - sigLen, size));
   const sigStart = size - sigLen;
   const keyStart = sigStart - keyIdLen;

@@ -9,7 +9,7 @@ import type { ErrnoName } from '../../../abi/errno.js';
 import type { ToolResult } from '../../personality.js';
 import { getoptLong, type LongOption } from './getopt.js';
 import { KmodCtx, type KmodModule, pathEndsWithKmodExt } from './kmod-ctx.js';
-import { kmodFileOpen } from './kmod-file.js';
+import { kmodFileMap } from './kmod-file.js';
 import { type KmodInfoEntry, kmodModuleGetInfo, splitModinfo } from './kmod-module-info.js';
 import { KMOD_VERSION_TEXT, type KmodEnv, type KmodIo, LOG_ERR, runKmodTool } from './kmod-tool.js';
 import { strerror } from './strerror.js';
@@ -96,9 +96,14 @@ function moduleInfo(
   }
   const path = mod.getPath();
   if (path === undefined) return { ok: false, errno: 'ENOENT' };
-  const file = kmodFileOpen(ctx.fs, path, ctx.decompress);
+  const file = kmodFileMap(ctx.fs, path, ctx.decompress);
   if (!file.ok) return { ok: false, errno: file.error };
-  const info = kmodModuleGetInfo(file.value);
+  let info: ReturnType<typeof kmodModuleGetInfo>;
+  try {
+    info = kmodModuleGetInfo(file.value);
+  } finally {
+    file.value.release();
+  }
   return info.ok ? { ok: true, list: info.value } : { ok: false, errno: info.error };
 }
 
