@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ElfFile } from '../elf/elf-file.js';
 import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
@@ -84,6 +85,114 @@ class FileReader {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * The reading thread of {@link Prefetcher}: file `i` into slot `i % slots`, once the loader has taken file
+ * `i - slots`; length -1 when the file cannot be read or outgrew its slot (the loader then reads it itself).
+ */
+const PREFETCH_WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { paths, ctrl, slots, lens } = workerData;
+const c = new Int32Array(ctrl);
+const len = new Int32Array(lens);
+const views = slots.map((s) => new Uint8Array(s));
+for (let i = 0; i < paths.length; i++) {
+  for (let done = Atomics.load(c, 1); i - done >= views.length; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
+  const v = views[i % views.length];
+  let got = -1;
+  try {
+    const fd = fs.openSync(paths[i], 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size <= v.length) {
+        got = 0;
+        while (got < size) {
+          const n = fs.readSync(fd, v, got, size - got, got);
+          if (n === 0) break;
+          got += n;
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    got = -1;
+  }
+  len[i % views.length] = got;
+  Atomics.store(c, 0, i + 1);
+  Atomics.notify(c, 0);
+}
+`;
+
+/**
+ * Reads the files to load on a second thread, a few ahead of the loader, as the I/O of `modprobe` processes
+ * overlaps a busy kernel. The loader gets each file's bytes in its own reused buffer, exactly as
+ * {@link FileReader} would read them (and reads a file itself if the thread could not).
+ */
+class Prefetcher {
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
+  private readonly lens: Int32Array;
+  private readonly slots: Uint8Array[];
+  private readonly worker: Worker | undefined;
+  private readonly local = new FileReader();
+  private own = new Uint8Array(0);
+  private broken = false;
+
+  constructor(
+    private readonly paths: readonly string[],
+    maxSize: number,
+  ) {
+    const n = 3;
+    this.lens = new Int32Array(new SharedArrayBuffer(4 * n));
+    this.slots = Array.from({ length: n }, () => new Uint8Array(new SharedArrayBuffer(Math.max(maxSize, 1))));
+    try {
+      this.worker = new Worker(PREFETCH_WORKER, {
+        eval: true,
+        workerData: {
+          paths,
+          ctrl: this.ctrl.buffer,
+          slots: this.slots.map((s) => s.buffer),
+          lens: this.lens.buffer,
+        },
+      });
+      this.worker.unref();
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  /** The bytes of file `i` (files are taken in order), valid until the next call. */
+  read(i: number): Uint8Array {
+    if (this.broken) return this.local.read(this.paths[i]);
+    for (let ready = Atomics.load(this.ctrl, 0); ready <= i; ready = Atomics.load(this.ctrl, 0)) {
+      // A thread that never answers is given up on; the files are then read here.
+      if (Atomics.wait(this.ctrl, 0, ready, 10_000) === 'timed-out') {
+        this.close();
+        return this.local.read(this.paths[i]);
+      }
+    }
+    const slot = i % this.slots.length;
+    const len = this.lens[slot];
+    let out: Uint8Array;
+    if (len < 0) out = this.local.read(this.paths[i]);
+    else {
+      // A private copy: the slot is shared memory, which not every consumer of the image accepts.
+      if (this.own.length < len) this.own = new Uint8Array(Math.max(len, this.own.length * 2));
+      this.own.set(this.slots[slot].subarray(0, len));
+      out = this.own.subarray(0, len);
+    }
+    Atomics.store(this.ctrl, 1, i + 1);
+    Atomics.notify(this.ctrl, 1);
+    return out;
+  }
+
+  /** Stops the thread. */
+  close(): void {
+    this.broken = true;
+    void this.worker?.terminate();
   }
 }
 
@@ -232,6 +341,14 @@ function relocationCount(k: Kernel<'linux-v26'>): number {
 export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const t0 = performance.now();
   const certs = opts.trustedCerts ?? [];
+  // Files not in memory are read ahead on a second thread while the kernel boots and loads.
+  const lazy = opts.modules.every((m) => m.bytes === undefined) && opts.modules.length > 0;
+  const prefetch = lazy
+    ? new Prefetcher(
+        opts.modules.map((m) => m.path),
+        opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
+      )
+    : undefined;
   const k = createKernel({
     personality: 'linux-v26',
     config: {
@@ -251,12 +368,18 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const onLoaded = opts.onLoaded;
   // One buffer for every file read here: init_module maps it only for the call and the kernel keeps no view of it.
   const file = new FileReader();
-  for (const m of opts.modules) {
-    const before = onLoaded === undefined ? 0 : relocationCount(k);
-    const s = onLoaded === undefined ? 0 : performance.now();
-    const r = k.sys.init_module(m.bytes ?? file.read(m.path));
-    if (r.ret !== 0) loadFailures.push(`${m.name}: ${r.errno}`);
-    if (onLoaded !== undefined) onLoaded(m, performance.now() - s, relocationCount(k) - before);
+  try {
+    for (let i = 0; i < opts.modules.length; i++) {
+      const m = opts.modules[i];
+      const bytes = m.bytes ?? (prefetch === undefined ? file.read(m.path) : prefetch.read(i));
+      const before = onLoaded === undefined ? 0 : relocationCount(k);
+      const s = onLoaded === undefined ? 0 : performance.now();
+      const r = k.sys.init_module(bytes);
+      if (r.ret !== 0) loadFailures.push(`${m.name}: ${r.errno}`);
+      if (onLoaded !== undefined) onLoaded(m, performance.now() - s, relocationCount(k) - before);
+    }
+  } finally {
+    prefetch?.close();
   }
   const t2 = performance.now();
   const problems = k.core.log
