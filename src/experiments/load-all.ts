@@ -62,7 +62,26 @@ export function readTreeModule(path: string): TreeModule {
  */
 export function readTreeModules(paths: readonly string[]): TreeModuleRef[] {
   const file = new FileReader();
-  return paths.map((path) => treeModuleInfo(path, file.read(path)));
+  const scratch = [new Uint8Array(64), new Uint8Array(1 << 16), new Uint8Array(1 << 12)];
+  return paths.map((path) => {
+    // Only the header, the section table, its names and .modinfo are read (four small reads), when they can be.
+    const fd = openSync(path, 'r');
+    let found: { mi: Map<string, string>; size: number } | undefined;
+    try {
+      const size = fstatSync(fd).size;
+      const mi = modinfoFast(size, (offset, length, slot) => {
+        if (scratch[slot].length < length) scratch[slot] = new Uint8Array(length);
+        const got = readSync(fd, scratch[slot], 0, length, offset);
+        return got === length ? scratch[slot].subarray(0, length) : undefined;
+      });
+      if (mi !== undefined) found = { mi, size };
+    } finally {
+      closeSync(fd);
+    }
+    if (found !== undefined) return treeModuleRef(path, found.mi, found.size);
+    const bytes = file.read(path);
+    return treeModuleRef(path, modinfoViaElf(path, bytes), bytes.length);
+  });
 }
 
 /** Reads whole files into one buffer that grows to the largest file and is reused. */
@@ -197,10 +216,15 @@ class Prefetcher {
 }
 
 function treeModuleInfo(path: string, bytes: Uint8Array): TreeModuleRef {
-  const mi = modinfoFast(bytes) ?? modinfoViaElf(path, bytes);
+  const whole = (offset: number, length: number) =>
+    offset + length <= bytes.length ? bytes.subarray(offset, offset + length) : undefined;
+  return treeModuleRef(path, modinfoFast(bytes.length, whole) ?? modinfoViaElf(path, bytes), bytes.length);
+}
+
+function treeModuleRef(path: string, mi: Map<string, string>, size: number): TreeModuleRef {
   const name = mi.get('name') ?? '';
   const dep = mi.get('depends') ?? '';
-  return { path, name, depends: dep === '' ? [] : dep.split(',').map(moduleKey), size: bytes.length };
+  return { path, name, depends: dep === '' ? [] : dep.split(',').map(moduleKey), size };
 }
 
 /** `.modinfo` through the ELF reader (any class or byte order); throws on a file that is no module. */
@@ -220,29 +244,39 @@ const MODINFO_NAME = new TextEncoder().encode('.modinfo\0');
  * `.modinfo` of a well-formed ELF64 little-endian file read straight from its section table (the first section
  * so named, as the ELF reader finds it); `undefined` for anything else, which goes to the full reader.
  */
-function modinfoFast(b: Uint8Array): Map<string, string> | undefined {
-  if (b.length < 64 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return undefined;
-  if (b[4] !== 2 || b[5] !== 1) return undefined;
-  const v = new DataView(b.buffer, b.byteOffset, b.length);
-  const shoff = v.getUint32(40, true) + v.getUint32(44, true) * 4294967296;
-  const shnum = v.getUint16(60, true);
-  const shstrndx = v.getUint16(62, true);
-  if (v.getUint16(58, true) !== 64 || shstrndx >= shnum || shoff + shnum * 64 > b.length) return undefined;
-  const field = (i: number, at: number) => v.getUint32(shoff + i * 64 + at, true);
+function modinfoFast(
+  size: number,
+  read: (offset: number, length: number, slot: 0 | 1 | 2) => Uint8Array | undefined,
+): Map<string, string> | undefined {
+  const h = size < 64 ? undefined : read(0, 64, 0);
+  if (h === undefined || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return undefined;
+  if (h[4] !== 2 || h[5] !== 1) return undefined;
+  const hv = new DataView(h.buffer, h.byteOffset, 64);
+  const shoff = hv.getUint32(40, true) + hv.getUint32(44, true) * 4294967296;
+  const shnum = hv.getUint16(60, true);
+  const shstrndx = hv.getUint16(62, true);
+  if (hv.getUint16(58, true) !== 64 || shstrndx >= shnum || shoff + shnum * 64 > size) return undefined;
+  const sh = read(shoff, shnum * 64, 1);
+  if (sh === undefined) return undefined;
+  const v = new DataView(sh.buffer, sh.byteOffset, sh.length);
+  const field = (i: number, at: number) => v.getUint32(i * 64 + at, true);
   const wide = (i: number, at: number) => field(i, at) + field(i, at + 4) * 4294967296;
-  const strOff = wide(shstrndx, 24);
-  const strEnd = strOff + wide(shstrndx, 32);
-  if (strEnd > b.length) return undefined;
+  const strSize = wide(shstrndx, 32);
+  if (wide(shstrndx, 24) + strSize > size) return undefined;
+  const names = read(wide(shstrndx, 24), strSize, 2);
+  if (names === undefined) return undefined;
   for (let i = 0; i < shnum; i++) {
-    const at = strOff + field(i, 0);
-    if (at + MODINFO_NAME.length > strEnd) continue;
+    const at = field(i, 0);
+    if (at + MODINFO_NAME.length > strSize) continue;
     let k = 0;
-    while (k < MODINFO_NAME.length && b[at + k] === MODINFO_NAME[k]) k++;
+    while (k < MODINFO_NAME.length && names[at + k] === MODINFO_NAME[k]) k++;
     if (k < MODINFO_NAME.length) continue;
     const off = wide(i, 24);
-    const size = wide(i, 32);
-    if (field(i, 4) === 8 /* SHT_NOBITS */ || off + size > b.length) return undefined;
-    const buf = Buffer.from(b.buffer, b.byteOffset + off, size);
+    const len = wide(i, 32);
+    if (field(i, 4) === 8 /* SHT_NOBITS */ || off + len > size) return undefined;
+    const data = len === 0 ? new Uint8Array(0) : read(off, len, 0);
+    if (data === undefined) return undefined;
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
     const entries = parseModinfoBytes(buf, (s, e) => buf.toString('utf8', s, e));
     return firstValues(
       entries.flatMap((e) => (e.key === undefined ? [] : [[e.key, e.value ?? ''] as const])),
