@@ -10,11 +10,12 @@
 import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
 import type { ToolResult } from '../../personality.js';
+import { DepSymbolArena } from './dep-symbol-arena.js';
 import { DEPMOD_CONFIG_PATHS, type DepmodCfg, depmodCfgLoad, isHigherPriority } from './depmod-config.js';
 import { getoptLong, type LongOption } from './getopt.js';
 import { KmodAbort } from './kmod-abort.js';
 import { aliasNormalize, pathEndsWithKmodExt, pathToModname } from './kmod-ctx.js';
-import { KmodElf, type KmodModversion } from './kmod-elf.js';
+import { KmodElf } from './kmod-elf.js';
 import { type KmodFile, kmodFileMap } from './kmod-file.js';
 import { type KmodFs, pathMakeAbsoluteCwd } from './kmod-fs.js';
 import { KmodHash } from './kmod-hash.js';
@@ -85,8 +86,11 @@ function help(prog: string): string {
 
 /** A JS string as C sees it: its UTF-8 bytes, one character per byte. */
 function toBytes(s: string): string {
-  return Buffer.from(s, 'utf8').toString('latin1');
+  return NON_ASCII.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
 }
+
+/** A character whose UTF-8 encoding is not itself (text without one is its own byte string). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The inverse of {@link toBytes}, for messages (bytes that are not UTF-8 show as U+FFFD). */
 function fromBytes(s: string): string {
@@ -117,7 +121,11 @@ interface Mod {
   readonly depSet: Set<Mod>;
   visited: boolean;
   infoList: KmodInfoEntry[];
-  depSymList: KmodModversion[] | undefined;
+  /** This module's dependency symbols: indices `[depSymFrom, depSymTo)` of {@link Depmod.depSyms}. */
+  depSymFrom: number;
+  depSymTo: number;
+  /** The `modules.dep` line, once computed (the dependencies are final by then). */
+  depLine: string | undefined;
 }
 
 /** `struct symbol`. */
@@ -140,6 +148,7 @@ class Depmod {
   readonly byUncrelpath = new KmodHash<Mod>(512);
   readonly byName = new KmodHash<Mod>(512);
   readonly symbols = new KmodHash<Sym>(2048);
+  readonly depSyms = new DepSymbolArena();
 
   constructor(
     readonly cfg: DepmodCfg,
@@ -177,7 +186,9 @@ class Depmod {
       depSet: new Set(),
       visited: false,
       infoList: [],
-      depSymList: undefined,
+      depSymFrom: 0,
+      depSymTo: 0,
+      depLine: undefined,
     };
     if (!this.byName.addUnique(modname, mod)) {
       this.io.log(LOG_ERR, `hash_add_unique ${fromBytes(modname)}: ${strerror('EEXIST')}\n`);
@@ -340,28 +351,34 @@ class Depmod {
     }
     const info = elf.value.strings('.modinfo');
     if (info.ok) mod.infoList = info.value.map(splitModinfo);
-    const deps = elf.value.dependencySymbols();
-    if (deps.ok && deps.value.length > 0) mod.depSymList = deps.value;
+    const arena = this.depSyms;
+    const from = arena.count;
+    const memory = elf.value.memory;
+    const deps = elf.value.visitDependencySymbols((start, end, crc, weak) => {
+      arena.add(memory, start, end, crc, weak);
+    });
+    if (deps.ok) {
+      mod.depSymFrom = from;
+      mod.depSymTo = arena.count;
+    } else arena.truncate(from);
   }
 
   /** `depmod_load_dependencies`. */
   loadDependencies(): void {
+    const arena = this.depSyms;
     for (const mod of this.modules) {
-      if (mod.depSymList === undefined) continue;
-      for (const s of mod.depSymList) {
-        const sym = this.symbolFind(s.symbol);
-        const isWeak = s.bind === 'weak';
+      for (let i = mod.depSymFrom; i < mod.depSymTo; i++) {
+        const symbol = arena.name(i);
+        const sym = this.symbolFind(symbol);
+        const isWeak = arena.isWeak(i);
         if (sym === undefined) {
           if (this.cfg.printUnknown && !isWeak)
-            this.io.log(LOG_WARNING, `${mod.path} needs unknown symbol ${fromBytes(s.symbol)}\n`);
+            this.io.log(LOG_WARNING, `${mod.path} needs unknown symbol ${fromBytes(symbol)}\n`);
           continue;
         }
-        if (this.cfg.checkSymvers && sym.crc !== s.crc && !isWeak) {
+        if (this.cfg.checkSymvers && sym.crc !== arena.crc(i) && !isWeak) {
           if (this.cfg.printUnknown)
-            this.io.log(
-              LOG_WARNING,
-              `${mod.path} disagrees about version of symbol ${fromBytes(s.symbol)}\n`,
-            );
+            this.io.log(LOG_WARNING, `${mod.path} disagrees about version of symbol ${fromBytes(symbol)}\n`);
         }
         const owner = sym.owner;
         if (owner === undefined || mod.depSet.has(owner)) continue;
@@ -481,8 +498,11 @@ class Depmod {
   }
 
   depLine(mod: Mod): string {
+    // modules.dep and modules.dep.bin both need every line: computed once.
+    if (mod.depLine !== undefined) return mod.depLine;
     let line = `${this.compressedPath(mod)}:`;
     for (const d of this.allSortedDependencies(mod)) line += ` ${this.compressedPath(d)}`;
+    mod.depLine = line;
     return line;
   }
 

@@ -262,6 +262,21 @@ export class KmodElf {
    * name offset outside `.strtab`.
    */
   dependencySymbols(): KmodElfResult<KmodModversion[]> {
+    const out: KmodModversion[] = [];
+    const r = this.visitDependencySymbols((start, end, crc, weak) => {
+      out.push({ crc, bind: weak ? 'weak' : 'undef', symbol: this.slice.call(this.buffer, start, end) });
+    });
+    return r.ok ? ok(out) : r;
+  }
+
+  /**
+   * {@link KmodElf.dependencySymbols} without building its list: `visit` gets each symbol's name as the byte
+   * range `[start, end)` of {@link KmodElf.memory}, its CRC and whether it is weak, in the same order. On
+   * failure (same errnos) some symbols may have been visited already; returns the number visited.
+   */
+  visitDependencySymbols(
+    visit: (start: number, end: number, crc: bigint, weak: boolean) => void,
+  ): KmodElfResult<number> {
     const crcLen = this.is32 ? 4 : 8;
     let versions: KmodSection | undefined;
     const vsec = this.section('__versions');
@@ -276,26 +291,29 @@ export class KmodElf {
     if (symtab.size % symLen !== 0) return fail('EINVAL');
 
     // Index of the first __versions entry by name (kmod_elf_crc_find scans from the start: first match wins).
-    const versionNames: string[] = [];
+    const nVersions = versions === undefined ? 0 : versions.size / MODVERSION_SIZE;
+    const versionEnds = new Int32Array(nVersions);
     const versionIndex = new Map<string, number>();
     if (versions !== undefined) {
       const versionsEnd = versions.offset + versions.size;
-      for (let k = 0; k * MODVERSION_SIZE < versions.size; k++) {
-        const name = this.cString(versions.offset + k * MODVERSION_SIZE + crcLen, versionsEnd);
-        versionNames.push(name);
+      for (let k = 0; k < nVersions; k++) {
+        const at = versions.offset + k * MODVERSION_SIZE + crcLen;
+        const end = this.cEnd(at, versionsEnd);
+        versionEnds[k] = end;
+        const name = this.slice.call(this.buffer, at, end);
         if (!versionIndex.has(name)) versionIndex.set(name, k);
       }
     }
-    const visited = new Uint8Array(versionNames.length);
+    const visited = new Uint8Array(nVersions);
     const registerSymbols = this.machine === EM_SPARC || this.machine === EM_SPARCV9;
     const count = symtab.size / symLen;
-    const out: KmodModversion[] = [];
     const m = this.memory;
     const v = this.view;
     const le = !this.msb;
     const infoAt = this.is32 ? 12 : 4;
     const shndxAt = this.is32 ? 14 : 6;
     const strtabEnd = strtab.offset + strtab.size;
+    let n = 0;
     // Only st_shndx of every entry is needed; st_info and st_name only of the undefined ones.
     for (let off = symtab.offset + symLen; off < symtab.offset + count * symLen; off += symLen) {
       if (v.getUint16(off + shndxAt, le) !== SHN_UNDEF) continue;
@@ -305,26 +323,27 @@ export class KmodElf {
       if (nameOff >= strtab.size) return fail('EINVAL');
       const at = strtab.offset + nameOff;
       if (m[at] === 0) continue;
-      const name = this.cString(at, strtabEnd);
-      const idx = versionIndex.get(name);
+      const end = this.cEnd(at, strtabEnd);
       let crc = 0n;
-      if (idx !== undefined && versions !== undefined) {
-        visited[idx] = 1;
-        crc = this.uint(versions.offset + idx * MODVERSION_SIZE, crcLen);
+      if (versions !== undefined) {
+        const idx = versionIndex.get(this.slice.call(this.buffer, at, end));
+        if (idx !== undefined) {
+          visited[idx] = 1;
+          crc = this.uint(versions.offset + idx * MODVERSION_SIZE, crcLen);
+        }
       }
-      out.push({ crc, bind: info >> 4 === STB_WEAK ? 'weak' : 'undef', symbol: name });
+      visit(at, end, crc, info >> 4 === STB_WEAK);
+      n++;
     }
     if (versions !== undefined) {
-      for (let k = 0; k < versionNames.length; k++) {
+      for (let k = 0; k < nVersions; k++) {
         if (visited[k] !== 0) continue;
-        out.push({
-          crc: this.uint(versions.offset + k * MODVERSION_SIZE, crcLen),
-          bind: 'undef',
-          symbol: versionNames[k],
-        });
+        const entry = versions.offset + k * MODVERSION_SIZE;
+        visit(entry + crcLen, versionEnds[k], this.uint(entry, crcLen), false);
+        n++;
       }
     }
-    return ok(out);
+    return ok(n);
   }
 
   /** `kmod_elf_strip_section`: a copy with `SHF_ALLOC` cleared on the named section (ENOENT without it). */
@@ -399,12 +418,16 @@ export class KmodElf {
    * stays there when it finds the NUL, else goes on to the end of the file as C would.
    */
   private cString(at: number, faultedEnd: number): string {
+    return this.slice.call(this.buffer, at, this.cEnd(at, faultedEnd));
+  }
+
+  /** Where the C string at `at` ends (its NUL, or the end of the file); see {@link KmodElf.cString}. */
+  private cEnd(at: number, faultedEnd: number): number {
     const m = this.memory;
     const end = Math.min(faultedEnd, m.length);
     let j = at;
     while (j < end && m[j] !== 0) j++;
-    if (j >= end) j = at + this.cLength(at);
-    return this.slice.call(this.buffer, at, j);
+    return j < end ? j : at + this.cLength(at);
   }
 
   /** `elf_get_section_info`; undefined when the section's bytes are out of bounds. */

@@ -81,6 +81,8 @@ function alignPower2(u: number): number {
 export class KmodHash<V> {
   private readonly map = new Map<string, V>();
   private readonly nBuckets: number;
+  /** {@link KmodHash.entries} until the next change (depmod iterates the symbol table twice). */
+  private ordered: [string, V][] | undefined;
 
   constructor(nBuckets: number) {
     this.nBuckets = alignPower2(nBuckets);
@@ -88,12 +90,14 @@ export class KmodHash<V> {
 
   /** `hash_add`: inserts or replaces. */
   add(key: string, value: V): void {
+    this.ordered = undefined;
     this.map.set(key, value);
   }
 
   /** `hash_add_unique`: false (EEXIST) when the key exists. */
   addUnique(key: string, value: V): boolean {
     if (this.map.has(key)) return false;
+    this.ordered = undefined;
     this.map.set(key, value);
     return true;
   }
@@ -105,6 +109,7 @@ export class KmodHash<V> {
 
   /** `hash_del`. */
   del(key: string): boolean {
+    this.ordered = undefined;
     return this.map.delete(key);
   }
 
@@ -115,11 +120,13 @@ export class KmodHash<V> {
 
   /** Entries in `hash_iter_next` order. */
   entries(): [string, V][] {
+    if (this.ordered !== undefined) return this.ordered.slice();
     const mask = this.nBuckets - 1;
     const keyed: { bucket: number; k: string; v: V }[] = [];
     for (const [k, v] of this.map) keyed.push({ bucket: hashSuperfastBytes(k) & mask, k, v });
     // strcmp order within a bucket: byte order of the keys.
     keyed.sort((a, b) => a.bucket - b.bucket || compareBytes(a.k, b.k));
-    return keyed.map((e) => [e.k, e.v]);
+    this.ordered = keyed.map((e) => [e.k, e.v]);
+    return this.ordered.slice();
   }
 }

@@ -29,7 +29,8 @@ export interface IndexValue {
 class IndexNode {
   prefix: string;
   values: IndexValue[] = [];
-  children: (IndexNode | undefined)[] | undefined;
+  /** Children by their first character (a Map: most nodes have a few, an array of 128 would be mostly holes). */
+  children: Map<number, IndexNode> | undefined;
   first = INDEX_CHILDMAX;
   last = 0;
 
@@ -66,8 +67,7 @@ export class IndexWriter {
           n.last = node.last;
           node.prefix = node.prefix.slice(0, j);
           node.values = [];
-          node.children = new Array(INDEX_CHILDMAX);
-          node.children[ch] = n;
+          node.children = new Map([[ch, n]]);
           node.first = ch;
           node.last = ch;
           break;
@@ -80,14 +80,14 @@ export class IndexWriter {
         return duplicate;
       }
       const ch = key.charCodeAt(i);
-      const existing = node.children?.[ch];
+      const existing = node.children?.get(ch);
       if (existing === undefined) {
-        if (node.children === undefined) node.children = new Array(INDEX_CHILDMAX);
+        if (node.children === undefined) node.children = new Map();
         if (ch < node.first) node.first = ch;
         if (ch > node.last) node.last = ch;
         const child = new IndexNode(key.slice(i + 1));
         child.values.push({ priority, value });
-        node.children[ch] = child;
+        node.children.set(ch, child);
         return false;
       }
       node = existing;
@@ -112,7 +112,7 @@ function writeNode(node: IndexNode | undefined, out: ByteSink): number {
   let childOffs: number[] | undefined;
   if (node.first < INDEX_CHILDMAX && node.children !== undefined) {
     childOffs = [];
-    for (let c = node.first; c <= node.last; c++) childOffs.push(writeNode(node.children[c], out));
+    for (let c = node.first; c <= node.last; c++) childOffs.push(writeNode(node.children.get(c), out));
   }
   let offset = out.length;
   if (node.prefix.length > 0) {
