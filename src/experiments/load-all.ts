@@ -148,8 +148,9 @@ for (let i = 0; i < paths.length; i++) {
 
 /**
  * Reads the files to load on a second thread, a few ahead of the loader, as the I/O of `modprobe` processes
- * overlaps a busy kernel. The loader gets each file's bytes in its own reused buffer, exactly as
- * {@link FileReader} would read them (and reads a file itself if the thread could not).
+ * overlaps a busy kernel. The loader gets each file's bytes in a slot of shared memory that the thread leaves
+ * alone until the loader is done with it, exactly as {@link FileReader} would read them (and reads a file itself
+ * if the thread could not).
  */
 class Prefetcher {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
@@ -157,14 +158,14 @@ class Prefetcher {
   private readonly slots: Uint8Array[];
   private readonly worker: Worker | undefined;
   private readonly local = new FileReader();
-  private own = new Uint8Array(0);
   private broken = false;
 
   constructor(
     private readonly paths: readonly string[],
     maxSize: number,
   ) {
-    const n = 3;
+    // Slots are as large as the largest file, but only the pages a file fills are ever touched.
+    const n = 8;
     this.lens = new Int32Array(new SharedArrayBuffer(4 * n));
     this.slots = Array.from({ length: n }, () => new Uint8Array(new SharedArrayBuffer(Math.max(maxSize, 1))));
     try {
@@ -183,7 +184,7 @@ class Prefetcher {
     }
   }
 
-  /** The bytes of file `i` (files are taken in order), valid until the next call. */
+  /** The bytes of file `i` (files are taken in order), valid until {@link Prefetcher.done}`(i)`. */
   read(i: number): Uint8Array {
     if (this.broken) return this.local.read(this.paths[i]);
     for (let ready = Atomics.load(this.ctrl, 0); ready <= i; ready = Atomics.load(this.ctrl, 0)) {
@@ -195,17 +196,13 @@ class Prefetcher {
     }
     const slot = i % this.slots.length;
     const len = this.lens[slot];
-    let out: Uint8Array;
-    if (len < 0) out = this.local.read(this.paths[i]);
-    else {
-      // A private copy: the slot is shared memory, which not every consumer of the image accepts.
-      if (this.own.length < len) this.own = new Uint8Array(Math.max(len, this.own.length * 2));
-      this.own.set(this.slots[slot].subarray(0, len));
-      out = this.own.subarray(0, len);
-    }
+    return len < 0 ? this.local.read(this.paths[i]) : this.slots[slot].subarray(0, len);
+  }
+
+  /** File `i` is no longer needed: its slot may take the next file. */
+  done(i: number): void {
     Atomics.store(this.ctrl, 1, i + 1);
     Atomics.notify(this.ctrl, 1);
-    return out;
   }
 
   /** Stops the thread. */
@@ -409,6 +406,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
       const before = onLoaded === undefined ? 0 : relocationCount(k);
       const s = onLoaded === undefined ? 0 : performance.now();
       const r = k.sys.init_module(bytes);
+      prefetch?.done(i);
       if (r.ret !== 0) loadFailures.push(`${m.name}: ${r.errno}`);
       if (onLoaded !== undefined) onLoaded(m, performance.now() - s, relocationCount(k) - before);
     }
