@@ -18,7 +18,7 @@
  * @see kernel/module/main.c elf_validity_cache_copy (the checks a module loader runs over these fields)
  * @module
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import elfy from 'elfy';
 import {
   EI_ABIVERSION,
@@ -64,13 +64,15 @@ export interface CString {
   readonly terminated: boolean;
 }
 
-/** `Buffer#utf8Slice`: what `toString('utf8', start, end)` calls after its argument checks (not in the typings). */
-type Utf8Slicer = (this: Buffer, start: number, end: number) => string;
-const utf8Slice: Utf8Slicer =
-  (Buffer.prototype as unknown as { utf8Slice?: Utf8Slicer }).utf8Slice ??
+/** `Buffer#utf8Slice`/`#latin1Slice`: what `toString` calls after its argument checks (not in the typings). */
+type Slicer = (this: Buffer, start: number, end: number) => string;
+const nativeSlicer = (name: 'utf8Slice' | 'latin1Slice', encoding: 'utf8' | 'latin1'): Slicer =>
+  (Buffer.prototype as unknown as Partial<Record<typeof name, Slicer>>)[name] ??
   function (this: Buffer, start: number, end: number): string {
-    return this.toString('utf8', start, end);
+    return this.toString(encoding, start, end);
   };
+const utf8Slice = nativeSlicer('utf8Slice', 'utf8');
+const latin1Slice = nativeSlicer('latin1Slice', 'latin1');
 
 /**
  * Decodes the NUL-terminated string at `start`, looking no further than `end` and {@link MAX_STRING_LENGTH}
@@ -200,10 +202,21 @@ export interface ElfParseOptions {
 }
 
 /**
- * A NUL-terminated string table section. Strings are decoded on each request (a bounded scan and one native
- * UTF-8 slice: cheaper than keeping a cache of them).
+ * Above this many strings cut at {@link MAX_STRING_LENGTH} in one table, its strings are found by the bounded
+ * byte scan only: an unbounded search for the NUL then costs at most this many passes over the table.
+ */
+const LONG_SCAN_LIMIT = 64;
+
+/**
+ * A NUL-terminated string table section. An all-ASCII table is decoded once, on the first request, and each
+ * string is a slice of that text (one-byte characters are the bytes, and slicing is cheaper than decoding each
+ * string); any other table decodes each requested string from UTF-8.
  */
 export class StringTable {
+  /** The whole table as text once decoded; `null` when it is not all ASCII (decoded string by string). */
+  private text: string | null | undefined;
+  private longScans = 0;
+
   /** @param bytes the section's bytes (already bounds-checked). @param buffer a Buffer view over the same bytes. */
   constructor(
     readonly bytes: Uint8Array,
@@ -220,8 +233,23 @@ export class StringTable {
    * `undefined` when `offset` is outside the table.
    */
   get(offset: number): string | undefined {
-    if (!Number.isInteger(offset) || offset < 0 || offset >= this.bytes.length) return undefined;
-    return decodeCStringText(this.bytes, this.buffer, offset, this.bytes.length);
+    const length = this.bytes.length;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= length) return undefined;
+    let text = this.text;
+    if (text === undefined) {
+      text = isAscii(this.bytes) ? latin1Slice.call(this.buffer, 0, length) : null;
+      this.text = text;
+    }
+    if (text === null || this.longScans > LONG_SCAN_LIMIT) {
+      return decodeCStringText(this.bytes, this.buffer, offset, length);
+    }
+    let end = text.indexOf('\0', offset);
+    if (end < 0) end = length;
+    if (end - offset > MAX_STRING_LENGTH) {
+      this.longScans++;
+      end = offset + MAX_STRING_LENGTH;
+    }
+    return text.slice(offset, end);
   }
 
   /** Whether the table's last byte is NUL, so that every string in it is terminated. */
@@ -622,12 +650,10 @@ function sectionsOwn(bytes: Uint8Array, header: ElfHeader): ElfSection[] {
     }
   }
   const out: ElfSection[] = new Array(shnum);
-  const names = namesEnd - namesStart;
+  const names = new StringTable(bytes.subarray(namesStart, namesEnd), buffer.subarray(namesStart, namesEnd));
   for (let i = 0; i < shnum; i++) {
     const nameOffset = v.getUint32(sectionHeaderOffset(header, i), header.littleEndian);
-    const name =
-      nameOffset < names ? decodeCStringText(bytes, buffer, namesStart + nameOffset, namesEnd) : '';
-    out[i] = readSection(v, header, i, name);
+    out[i] = readSection(v, header, i, names.get(nameOffset) ?? '');
   }
   return out;
 }

@@ -52,14 +52,20 @@ export class FileReader {
   }
 }
 
+/** Sections closer than this are read in one call (the padding between them is read too). */
+const READ_MERGE_GAP = 4096;
+
 /**
  * Reads only what a symbol listing needs, as readelf does with fseek/fread: the ELF header, the section table,
  * the section-name table, and every `SHT_SYMTAB` with its string table, each at its file offset in a buffer the
- * size of the file (the rest is left unread). ELF64 little-endian only; anything else is read whole.
+ * size of the file (the rest is left unread); neighbouring ranges (a module's `.symtab`, `.strtab` and
+ * `.shstrtab` usually follow each other) in one read. ELF64 little-endian only; anything else is read whole.
  */
 export class SymbolTableReader {
   private buf = new Uint8Array(1 << 20);
+  private view = new DataView(this.buf.buffer);
   private readonly whole = new FileReader();
+  private readonly ranges: number[] = [];
 
   /** The file's bytes as far as a symbol listing looks, or `undefined` when it cannot be read. */
   read(path: string): Uint8Array | undefined {
@@ -71,38 +77,56 @@ export class SymbolTableReader {
     }
     try {
       const size = fstatSync(fd).size;
-      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
+      if (size > this.buf.length) {
+        this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
+        this.view = new DataView(this.buf.buffer);
+      }
       const b = this.buf;
-      const v = new DataView(b.buffer);
+      const v = this.view;
       const at = (off: number, len: number): boolean =>
         off >= 0 && len >= 0 && off + len <= size && readSync(fd, b, off, len, off) === len;
+      const u64 = (o: number): number => v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
       // ELF64 LSB header and a section table of 64-byte entries inside the file; else fall back.
       if (!at(0, 64) || b[4] !== 2 || b[5] !== 1) return this.whole.read(path);
-      const shoff = Number(v.getBigUint64(40, true));
+      const shoff = u64(40);
       const shnum = v.getUint16(60, true);
       const shstrndx = v.getUint16(62, true);
       if (v.getUint16(58, true) !== 64 || !at(shoff, shnum * 64)) return this.whole.read(path);
-      const section = (i: number) => {
+      // [offset, end) pairs of the sections to read.
+      const ranges = this.ranges;
+      ranges.length = 0;
+      const want = (i: number): void => {
         const o = shoff + i * 64;
-        return {
-          type: v.getUint32(o + 4, true),
-          offset: Number(v.getBigUint64(o + 24, true)),
-          size: Number(v.getBigUint64(o + 32, true)),
-          link: v.getUint32(o + 40, true),
-        };
+        if (v.getUint32(o + 4, true) === SHT_NOBITS) return;
+        const offset = u64(o + 24);
+        ranges.push(offset, offset + u64(o + 32));
       };
-      const want = new Set<number>(shstrndx < shnum ? [shstrndx] : []);
+      if (shstrndx < shnum) want(shstrndx);
       for (let i = 0; i < shnum; i++) {
-        const sh = section(i);
-        if (sh.type === SHT_SYMTAB) {
-          want.add(i);
-          if (sh.link < shnum) want.add(sh.link);
+        const o = shoff + i * 64;
+        if (v.getUint32(o + 4, true) !== SHT_SYMTAB) continue;
+        want(i);
+        const link = v.getUint32(o + 40, true);
+        if (link < shnum) want(link);
+      }
+      // Sort the ranges by offset (a handful), then read each run of neighbours at once.
+      const order: number[] = [];
+      for (let k = 0; k < ranges.length; k += 2) order.push(k);
+      order.sort((x, y) => ranges[x] - ranges[y]);
+      let start = -1;
+      let end = -1;
+      for (const k of order) {
+        const s = ranges[k];
+        const e = ranges[k + 1];
+        if (start >= 0 && s <= end + READ_MERGE_GAP) {
+          if (e > end) end = e;
+          continue;
         }
+        if (start >= 0 && !at(start, end - start)) return this.whole.read(path);
+        start = s;
+        end = e;
       }
-      for (const i of want) {
-        const sh = section(i);
-        if (sh.type !== SHT_NOBITS && !at(sh.offset, sh.size)) return this.whole.read(path);
-      }
+      if (start >= 0 && !at(start, end - start)) return this.whole.read(path);
       return b.subarray(0, size);
     } finally {
       closeSync(fd);

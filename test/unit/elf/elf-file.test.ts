@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import {
   EM_386,
@@ -9,7 +10,7 @@ import {
   SHT_PROGBITS,
   SHT_STRTAB,
 } from '../../../src/abi/elf.js';
-import { ElfFile, MAX_STRING_LENGTH, readElfHeader } from '../../../src/elf/elf-file.js';
+import { ElfFile, MAX_STRING_LENGTH, readElfHeader, StringTable } from '../../../src/elf/elf-file.js';
 import { buildTinyElf } from './fixtures/tiny-elf.js';
 
 function parse(bytes: Uint8Array) {
@@ -204,5 +205,26 @@ describe('ElfFile errors', () => {
   it('readElfHeader reads the header alone so callers can order their own checks', () => {
     const h = readElfHeader(patch(patch(good, 16, 2, 2), 18, EM_PARISC, 2));
     expect(h.ok && [h.value.type, h.value.machine]).toEqual([2, EM_PARISC]);
+  });
+});
+
+describe('StringTable', () => {
+  const table = (bytes: Uint8Array) =>
+    new StringTable(bytes, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+
+  it('reads strings of an ASCII table up to the NUL, the end or MAX_STRING_LENGTH bytes', () => {
+    const long = 'y'.repeat(MAX_STRING_LENGTH + 300);
+    const t = table(Buffer.from(`\0alpha\0beta\0${long}\0tail`, 'latin1'));
+    expect([t.get(0), t.get(1), t.get(3), t.get(7)]).toEqual(['', 'alpha', 'pha', 'beta']);
+    expect(t.get(12)).toBe('y'.repeat(MAX_STRING_LENGTH));
+    expect(t.get(12 + long.length + 1)).toBe('tail');
+    expect([t.get(-1), t.get(1.5), t.get(t.size)]).toEqual([undefined, undefined, undefined]);
+    // Many requests into one long run: every one still capped (after the first ones, by the bounded scan).
+    for (let k = 0; k < 200; k++) expect(t.get(12 + k)).toBe('y'.repeat(MAX_STRING_LENGTH));
+  });
+
+  it('decodes a table with non-ASCII bytes as UTF-8, string by string', () => {
+    const t = table(Buffer.from('\0caf\u00e9\0\u00fcber', 'utf8'));
+    expect([t.get(1), t.get(7)]).toEqual(['caf\u00e9', '\u00fcber']);
   });
 });
