@@ -1,15 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { CliIo } from './cli-context.js';
 
 /** modinfo options that take a value (kmod 30). */
 const MODINFO_VALUE_OPTIONS = new Set(['-F', '--field', '-k', '--set-version', '-b', '--basedir']);
 
+// One stat each (no exception for a missing path): modinfo over a whole tree checks thousands of arguments.
 function isDir(p: string): boolean {
-  return existsSync(p) && statSync(p).isDirectory();
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function isFile(p: string): boolean {
-  return existsSync(p) && statSync(p).isFile();
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /** Whether `depmod argv` names a host base directory (`-b DIR`, `-bDIR`, `--basedir=DIR`) that exists. */

@@ -20,7 +20,6 @@ import { type KmodFile, kmodFileMap } from './kmod-file.js';
 import { type KmodFs, pathMakeAbsoluteCwd } from './kmod-fs.js';
 import { KmodHash } from './kmod-hash.js';
 import { IndexWriter } from './kmod-index.js';
-import { type KmodInfoEntry, splitModinfo } from './kmod-module-info.js';
 import {
   KMOD_VERSION_TEXT,
   type KmodEnv,
@@ -120,12 +119,29 @@ interface Mod {
   readonly deps: Mod[];
   readonly depSet: Set<Mod>;
   visited: boolean;
-  infoList: KmodInfoEntry[];
+  /** Values of the `.modinfo` `alias` entries, in order (the only keys depmod writes out, with `softdep`). */
+  aliases: string[];
+  /** Values of the `.modinfo` `softdep` entries, in order. */
+  softdeps: string[];
   /** This module's dependency symbols: indices `[depSymFrom, depSymTo)` of {@link Depmod.depSyms}. */
   depSymFrom: number;
   depSymTo: number;
   /** The `modules.dep` line, once computed (the dependencies are final by then). */
   depLine: string | undefined;
+}
+
+const ALIAS_KEY = Uint8Array.from('alias', (c) => c.charCodeAt(0));
+const SOFTDEP_KEY = Uint8Array.from('softdep', (c) => c.charCodeAt(0));
+
+/**
+ * Where the key ends (its `=`, or the end of the string) when the `.modinfo` string `m[start, end)` has the key
+ * `key`; undefined otherwise.
+ */
+function keyEndOf(m: Uint8Array, start: number, end: number, key: Uint8Array): number | undefined {
+  const keyEnd = start + key.length;
+  if (keyEnd > end || (keyEnd < end && m[keyEnd] !== 0x3d)) return undefined;
+  for (let i = 0; i < key.length; i++) if (m[start + i] !== key[i]) return undefined;
+  return keyEnd;
 }
 
 /** `struct symbol`. */
@@ -185,7 +201,8 @@ class Depmod {
       deps: [],
       depSet: new Set(),
       visited: false,
-      infoList: [],
+      aliases: [],
+      softdeps: [],
       depSymFrom: 0,
       depSymTo: 0,
       depLine: undefined,
@@ -349,8 +366,22 @@ class Depmod {
     } else if (syms.error !== 'ENOENT') {
       this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(syms.error)}\n`);
     }
-    const info = elf.value.strings('.modinfo');
-    if (info.ok) mod.infoList = info.value.map(splitModinfo);
+    const info = elf.value.stringRanges('.modinfo');
+    if (info.ok) {
+      // Only alias= and softdep= strings are kept, and only their values decoded (a key is the text before the
+      // first '=': "alias" alone is the key alias with an empty value).
+      const m = elf.value.memory;
+      const r = info.value;
+      for (let k = 0; k < r.length; k += 2) {
+        const start = r[k];
+        const end = r[k + 1];
+        const keyEnd = keyEndOf(m, start, end, ALIAS_KEY) ?? keyEndOf(m, start, end, SOFTDEP_KEY);
+        if (keyEnd === undefined) continue;
+        const value = keyEnd < end ? elf.value.text(keyEnd + 1, end) : '';
+        if (keyEnd - start === ALIAS_KEY.length) mod.aliases.push(value);
+        else mod.softdeps.push(value);
+      }
+    }
     const arena = this.depSyms;
     const from = arena.count;
     const memory = elf.value.memory;
@@ -525,8 +556,7 @@ class Depmod {
   outputAliases(): string {
     let out = '# Aliases extracted from modules themselves.\n';
     for (const mod of this.modules) {
-      for (const { key, value } of mod.infoList)
-        if (key === 'alias') out += `alias ${value} ${mod.modname}\n`;
+      for (const value of mod.aliases) out += `alias ${value} ${mod.modname}\n`;
     }
     return out;
   }
@@ -534,8 +564,7 @@ class Depmod {
   outputAliasesBin(): Uint8Array {
     const idx = new IndexWriter();
     for (const mod of this.modules) {
-      for (const { key, value } of mod.infoList) {
-        if (key !== 'alias') continue;
+      for (const value of mod.aliases) {
         const alias = aliasNormalize(value);
         if (alias === undefined) {
           this.io.log(LOG_WARNING, `Unmatched bracket in ${fromBytes(value)}\n`);
@@ -555,8 +584,7 @@ class Depmod {
   outputSoftdeps(): string {
     let out = '# Soft dependencies extracted from modules themselves.\n';
     for (const mod of this.modules) {
-      for (const { key, value } of mod.infoList)
-        if (key === 'softdep') out += `softdep ${mod.modname} ${value}\n`;
+      for (const value of mod.softdeps) out += `softdep ${mod.modname} ${value}\n`;
     }
     return out;
   }
@@ -641,8 +669,7 @@ class Depmod {
       let type = '';
       let major = 0;
       let minor = 0;
-      for (const { key, value } of mod.infoList) {
-        if (key !== 'alias') continue;
+      for (const value of mod.aliases) {
         if (value.startsWith('devname:')) devname = value.slice('devname:'.length);
         else {
           const c = /^char-major-\s*\+?(\d+)-\s*\+?(\d+)/.exec(value);

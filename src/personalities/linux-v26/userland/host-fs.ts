@@ -10,10 +10,10 @@ import { fail, ok, type Result } from '../../../core/result.js';
 import type { KmodDirent, KmodFs, KmodMappedFile, KmodStat } from './kmod-fs.js';
 
 /**
- * Granularity of {@link HostKmodFs.mapFile}'s reads. Larger than a page: the sections kmod reads (`.modinfo`,
- * `__versions`, `.symtab`, `.strtab`, the name table) are few, and neighbours share a read.
+ * Granularity of {@link HostKmodFs.mapFile}'s reads: a page, as kmod's mmap faults them. A run of pages not yet
+ * read is read in one call, so a large section costs one read.
  */
-const MAP_CHUNK = 16384;
+const MAP_CHUNK = 4096;
 
 /** What {@link HostKmodFs.mapFile} has open. */
 interface Mapping {

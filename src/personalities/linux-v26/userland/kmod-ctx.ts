@@ -36,8 +36,13 @@ export function pathEndsWithKmodExt(path: string): boolean {
   return KMOD_EXTS.some((e) => path.length > e.length && path.endsWith(e));
 }
 
+/** The characters {@link aliasNormalize} acts on. */
+const ALIAS_SPECIAL = /[-[\]]/;
+
 /** `alias_normalize`: `-` → `_` outside brackets; undefined for an unmatched bracket (EINVAL). */
 export function aliasNormalize(alias: string): string | undefined {
+  // Most aliases have nothing to change: no dash, no bracket.
+  if (!ALIAS_SPECIAL.test(alias)) return alias;
   let out = '';
   for (let i = 0; i < alias.length; i++) {
     const c = alias[i];

@@ -173,6 +173,20 @@ export class KmodElf {
    * `latin1` gives one character per byte (byte lengths, as C's `strlen`, for non-UTF-8 contents).
    */
   strings(name: string, encoding: 'utf8' | 'latin1' = this.encoding): KmodElfResult<string[]> {
+    const ranges = this.stringRanges(name);
+    if (!ranges.ok) return ranges;
+    const r = ranges.value;
+    const slice = SLICERS[encoding];
+    const out: string[] = new Array(r.length / 2);
+    for (let k = 0; k < r.length; k += 2) out[k / 2] = slice.call(this.buffer, r[k], r[k + 1]);
+    return ok(out);
+  }
+
+  /**
+   * {@link KmodElf.strings} as byte ranges of {@link KmodElf.memory}: `[start0, end0, start1, end1, ...]`
+   * (for callers that decode parts of each string themselves).
+   */
+  stringRanges(name: string): KmodElfResult<number[]> {
     const sec = this.section(name);
     if (!sec.ok) return sec;
     let start = sec.value.offset;
@@ -184,18 +198,27 @@ export class KmodElf {
       size--;
     }
     if (size <= 1) return ok([]);
-    const out: string[] = [];
+    const out: number[] = [];
     const end = start + size;
-    const slice = SLICERS[encoding];
     let i = start;
     while (i < end) {
       let j = i;
       while (j < end && m[j] !== 0) j++;
-      out.push(slice.call(this.buffer, i, j));
+      out.push(i, j);
       while (j < end && m[j] === 0) j++;
       i = j;
     }
     return ok(out);
+  }
+
+  /** The bytes `[start, end)` of {@link KmodElf.memory} decoded as names are (the encoding given to open). */
+  text(start: number, end: number): string {
+    return this.slice.call(this.buffer, start, end);
+  }
+
+  /** The bytes `[start, end)` of {@link KmodElf.memory} decoded as UTF-8. */
+  utf8(start: number, end: number): string {
+    return SLICERS.utf8.call(this.buffer, start, end);
   }
 
   /** `kmod_elf_get_modversions`: the `__versions` entries (a leading `.` of a name is dropped). */
@@ -290,24 +313,43 @@ export class KmodElf {
     const symLen = this.is32 ? 16 : 24;
     if (symtab.size % symLen !== 0) return fail('EINVAL');
 
-    // Index of the first __versions entry by name (kmod_elf_crc_find scans from the start: first match wins).
+    // Index of the first __versions entry by name (kmod_elf_crc_find scans from the start and compares with
+    // strcmp: the first entry with the same bytes wins), as an open-addressing table over the names' bytes.
+    const m = this.memory;
     const nVersions = versions === undefined ? 0 : versions.size / MODVERSION_SIZE;
     const versionEnds = new Int32Array(nVersions);
-    const versionIndex = new Map<string, number>();
+    const mask = (1 << Math.max(4, Math.ceil(Math.log2(2 * nVersions + 1)))) - 1;
+    if (VERSION_SLOTS.length <= mask) VERSION_SLOTS = new Int32Array(mask + 1);
+    const slots = VERSION_SLOTS;
+    slots.fill(-1, 0, mask + 1);
+    const nameAt = (k: number): number => (versions?.offset ?? 0) + k * MODVERSION_SIZE + crcLen;
     if (versions !== undefined) {
       const versionsEnd = versions.offset + versions.size;
       for (let k = 0; k < nVersions; k++) {
-        const at = versions.offset + k * MODVERSION_SIZE + crcLen;
+        const at = nameAt(k);
         const end = this.cEnd(at, versionsEnd);
         versionEnds[k] = end;
-        const name = this.slice.call(this.buffer, at, end);
-        if (!versionIndex.has(name)) versionIndex.set(name, k);
+        let i = hashBytes(m, at, end) & mask;
+        for (;;) {
+          const other = slots[i];
+          if (other < 0) {
+            slots[i] = k;
+            break;
+          }
+          if (sameBytes(m, at, end, nameAt(other), versionEnds[other])) break;
+          i = (i + 1) & mask;
+        }
       }
     }
+    const versionOf = (at: number, end: number): number => {
+      for (let i = hashBytes(m, at, end) & mask; ; i = (i + 1) & mask) {
+        const k = slots[i];
+        if (k < 0 || sameBytes(m, at, end, nameAt(k), versionEnds[k])) return k;
+      }
+    };
     const visited = new Uint8Array(nVersions);
     const registerSymbols = this.machine === EM_SPARC || this.machine === EM_SPARCV9;
     const count = symtab.size / symLen;
-    const m = this.memory;
     const v = this.view;
     const le = !this.msb;
     const infoAt = this.is32 ? 12 : 4;
@@ -326,8 +368,8 @@ export class KmodElf {
       const end = this.cEnd(at, strtabEnd);
       let crc = 0n;
       if (versions !== undefined) {
-        const idx = versionIndex.get(this.slice.call(this.buffer, at, end));
-        if (idx !== undefined) {
+        const idx = versionOf(at, end);
+        if (idx >= 0) {
           visited[idx] = 1;
           crc = this.uint(versions.offset + idx * MODVERSION_SIZE, crcLen);
         }
@@ -525,6 +567,23 @@ export class KmodElf {
     if (!r.ok) return r;
     return ok(r.value.map((symbol) => ({ crc: 0n, bind: 'global' as const, symbol })));
   }
+}
+
+/** Slots of the `__versions` name table of {@link KmodElf.visitDependencySymbols}, reused from module to module. */
+let VERSION_SLOTS = new Int32Array(1024);
+
+/** FNV-1a over `m[start, end)`. */
+function hashBytes(m: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ m[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** Whether `m[a, aEnd)` and `m[b, bEnd)` hold the same bytes. */
+function sameBytes(m: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (m[a + i] !== m[b + i]) return false;
+  return true;
 }
 
 function bindFromElf(b: number): KmodSymbolBind {

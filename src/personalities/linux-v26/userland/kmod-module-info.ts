@@ -28,16 +28,25 @@ export function splitModinfo(s: string): KmodInfoEntry {
   return { key, value: eq < 0 ? '' : s.slice(eq + 1), keyLength: Buffer.byteLength(key) };
 }
 
-/** Splits a `.modinfo` string read one character per byte, then decodes key and value as UTF-8. */
-function splitModinfoBytes(s: string): KmodInfoEntry {
-  const eq = s.indexOf('=');
-  const key = eq < 0 ? s : s.slice(0, eq);
-  const value = eq < 0 ? '' : s.slice(eq + 1);
-  return {
-    key: Buffer.from(key, 'latin1').toString('utf8'),
-    value: Buffer.from(value, 'latin1').toString('utf8'),
-    keyLength: key.length,
-  };
+/**
+ * Each `.modinfo` string split at its first `=` byte, key and value decoded as UTF-8 apart (so a split never
+ * falls inside a character), `keyLength` in bytes.
+ */
+function modinfoEntries(elf: KmodElf, ranges: readonly number[]): KmodInfoEntry[] {
+  const m = elf.memory;
+  const out: KmodInfoEntry[] = new Array(ranges.length / 2);
+  for (let k = 0; k < ranges.length; k += 2) {
+    const start = ranges[k];
+    const end = ranges[k + 1];
+    let eq = start;
+    while (eq < end && m[eq] !== 0x3d) eq++;
+    out[k / 2] = {
+      key: elf.utf8(start, eq),
+      value: eq < end ? elf.utf8(eq + 1, end) : '',
+      keyLength: eq - start,
+    };
+  }
+  return out;
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -56,9 +65,9 @@ function cText(bytes: Uint8Array): string {
 export function kmodModuleGetInfo(file: KmodFile, withSignature = true): Result<KmodInfoEntry[], ErrnoName> {
   const elf = KmodElf.open(file.memory, 'utf8', file.fault);
   if (!elf.ok) return elf;
-  const strings = elf.value.strings('.modinfo', 'latin1');
-  if (!strings.ok) return strings;
-  const list = strings.value.map(splitModinfoBytes);
+  const ranges = elf.value.stringRanges('.modinfo');
+  if (!ranges.ok) return ranges;
+  const list = modinfoEntries(elf.value, ranges.value);
   if (withSignature) {
     const sig = kmodSignatureInfo(file.memory, file.fault);
     if (sig !== undefined) {

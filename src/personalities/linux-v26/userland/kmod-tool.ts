@@ -72,10 +72,23 @@ export class KmodExit extends Error {
   }
 }
 
+/** `Buffer#utf8Write` (what `write(s, offset, 'utf8')` calls after its checks; not in the typings). */
+type Utf8Writer = (this: Buffer, s: string, offset: number) => number;
+const utf8Write: Utf8Writer =
+  (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write ??
+  function (this: Buffer, s: string, offset: number): number {
+    return this.write(s, offset, 'utf8');
+  };
+
 /** The output streams of one tool run, with kmod's log helpers. */
 export class KmodIo {
-  /** Standard output. */
-  stdout = '';
+  /**
+   * Standard output as UTF-8 bytes, written as the tool prints (like stdio's buffer): a long output (modinfo of a
+   * whole tree) is then one growing buffer, not thousands of strings joined that the collector copies on every
+   * young-generation collection.
+   */
+  private outBytes: Buffer | undefined;
+  private outLength = 0;
   /** Standard error. */
   stderr = '';
   /** `log_priority` of tools/log.c (default `LOG_WARNING`). */
@@ -89,9 +102,28 @@ export class KmodIo {
 
   constructor(readonly prog: string) {}
 
+  /** Standard output so far. */
+  get stdout(): string {
+    return this.outBytes === undefined ? '' : this.outBytes.toString('utf8', 0, this.outLength);
+  }
+
+  /** Standard output so far, as the bytes written (a view, valid until the next {@link KmodIo.out}). */
+  get stdoutBytes(): Uint8Array {
+    return this.outBytes === undefined ? new Uint8Array(0) : this.outBytes.subarray(0, this.outLength);
+  }
+
   /** `printf` to stdout. */
   out(s: string): void {
-    this.stdout += s;
+    // A UTF-16 unit never takes more than 3 bytes of UTF-8.
+    const need = this.outLength + 3 * s.length;
+    let b = this.outBytes;
+    if (b === undefined || need > b.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * (b?.length ?? 0), 1 << 16));
+      if (b !== undefined) b.copy(bigger, 0, 0, this.outLength);
+      b = bigger;
+      this.outBytes = b;
+    }
+    this.outLength += utf8Write.call(b, s, this.outLength);
   }
 
   /** `fprintf(stderr, ...)`. */
@@ -168,7 +200,7 @@ export function runKmodToolDetailed(
   } catch (e) {
     if (e instanceof KmodExit) return done(e.status);
     if (e instanceof KmodAbort) {
-      const bytes = Buffer.from(io.stdout, 'utf8');
+      const bytes = Buffer.from(io.stdoutBytes);
       const flushed = bytes
         .subarray(0, Math.floor(bytes.length / STDOUT_BUFSIZ) * STDOUT_BUFSIZ)
         .toString('utf8');
