@@ -57,7 +57,8 @@ export async function runHostTool(
   if (name === 'modinfo' && modinfoOnHost(argv)) {
     const { modinfoHost } = await import('../personalities/linux-v26/userland/host.js');
     const r = modinfoHost(argv);
-    io.out(r.stdout);
+    // In pieces: a whole tree's output need not be joined (and re-encoded) as one string.
+    for (const part of r.stdoutParts) io.out(part);
     io.err(r.stderr);
     return r.exitCode;
   }

@@ -5,10 +5,11 @@
  * @module
  */
 import * as os from 'node:os';
-import type { ToolResult } from '../../personality.js';
+
 import { type DepmodRunResult, depmodRun } from './depmod.js';
 import { HostKmodFs } from './host-fs.js';
 import type { KmodDecompressor } from './kmod-file.js';
+import type { KmodToolResult } from './kmod-tool.js';
 import { modinfo } from './modinfo.js';
 
 /** Options of the host runs. */
@@ -48,7 +49,7 @@ export function depmodHost(argv: readonly string[], opts: HostToolOptions = {}):
  * modinfo prints.
  * @example modinfoHost(['-F', 'vermagic', '/lib/modules/6.1.0-50-amd64/kernel/fs/fat/vfat.ko'])
  */
-export function modinfoHost(argv: readonly string[], opts: HostToolOptions = {}): ToolResult {
+export function modinfoHost(argv: readonly string[], opts: HostToolOptions = {}): KmodToolResult {
   const e = env(opts);
   try {
     return modinfo(argv, e);

@@ -80,13 +80,24 @@ const utf8Write: Utf8Writer =
     return this.write(s, offset, 'utf8');
   };
 
+/** Size of {@link KmodIo}'s output chunks. */
+const OUT_CHUNK = 1 << 16;
+
+/** A tool's result with its standard output also in pieces (write them in turn: no need to join them first). */
+export interface KmodToolResult extends ToolResult {
+  /** Pieces that concatenate to `stdout`. */
+  readonly stdoutParts: readonly string[];
+}
+
 /** The output streams of one tool run, with kmod's log helpers. */
 export class KmodIo {
   /**
-   * Standard output as UTF-8 bytes, written as the tool prints (like stdio's buffer): a long output (modinfo of a
-   * whole tree) is then one growing buffer, not thousands of strings joined that the collector copies on every
-   * young-generation collection.
+   * Standard output as UTF-8 bytes, written as the tool prints (like stdio's buffer) into chunks of at least
+   * {@link OUT_CHUNK} bytes, each holding whole writes: a long output (modinfo of a whole tree) is then a few
+   * buffers, not thousands of strings joined that the collector copies on every young-generation collection, and
+   * each chunk decodes on its own (most are ASCII: fast both ways).
    */
+  private readonly outChunks: Buffer[] = [];
   private outBytes: Buffer | undefined;
   private outLength = 0;
   /** Standard error. */
@@ -104,26 +115,36 @@ export class KmodIo {
 
   /** Standard output so far. */
   get stdout(): string {
-    return this.outBytes === undefined ? '' : this.outBytes.toString('utf8', 0, this.outLength);
+    return this.stdoutParts().join('');
   }
 
-  /** Standard output so far, as the bytes written (a view, valid until the next {@link KmodIo.out}). */
+  /** Standard output so far, in pieces that concatenate to {@link KmodIo.stdout}. */
+  stdoutParts(): string[] {
+    return this.filledChunks().map((c) => c.toString('utf8'));
+  }
+
+  /** Standard output so far, as the bytes written. */
   get stdoutBytes(): Uint8Array {
-    return this.outBytes === undefined ? new Uint8Array(0) : this.outBytes.subarray(0, this.outLength);
+    return Buffer.concat(this.filledChunks());
   }
 
   /** `printf` to stdout. */
   out(s: string): void {
     // A UTF-16 unit never takes more than 3 bytes of UTF-8.
-    const need = this.outLength + 3 * s.length;
+    const need = 3 * s.length;
     let b = this.outBytes;
-    if (b === undefined || need > b.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * (b?.length ?? 0), 1 << 16));
-      if (b !== undefined) b.copy(bigger, 0, 0, this.outLength);
-      b = bigger;
+    if (b === undefined || this.outLength + need > b.length) {
+      if (b !== undefined) this.outChunks.push(b.subarray(0, this.outLength));
+      b = Buffer.allocUnsafe(Math.max(need, OUT_CHUNK));
       this.outBytes = b;
+      this.outLength = 0;
     }
     this.outLength += utf8Write.call(b, s, this.outLength);
+  }
+
+  private filledChunks(): Buffer[] {
+    const b = this.outBytes;
+    return b === undefined ? [] : [...this.outChunks, b.subarray(0, this.outLength)];
   }
 
   /** `fprintf(stderr, ...)`. */
@@ -181,7 +202,7 @@ const STDOUT_BUFSIZ = 4096;
  * Runs a tool body as a process: its return value is the exit status; `CRIT` exits; a failed kmod assertion
  * aborts (status 134, glibc's message on stderr, the unflushed part of stdout lost).
  */
-export function runKmodTool(prog: string, body: (io: KmodIo) => number): ToolResult {
+export function runKmodTool(prog: string, body: (io: KmodIo) => number): KmodToolResult {
   return runKmodToolDetailed(prog, body).result;
 }
 
@@ -189,12 +210,23 @@ export function runKmodTool(prog: string, body: (io: KmodIo) => number): ToolRes
 export function runKmodToolDetailed(
   prog: string,
   body: (io: KmodIo) => number,
-): { readonly result: ToolResult; readonly errno: ErrnoName | undefined } {
+): { readonly result: KmodToolResult; readonly errno: ErrnoName | undefined } {
   const io = new KmodIo(prog);
-  const done = (exitCode: number, stdout = io.stdout, stderr = io.stderr) => ({
-    result: { exitCode, stdout, stderr },
-    errno: io.errno,
-  });
+  const done = (exitCode: number, parts = io.stdoutParts(), stderr = io.stderr) => {
+    let stdout: string | undefined;
+    const plain = {
+      exitCode,
+      // Joined when asked for: a host run writes the parts.
+      get stdout() {
+        stdout ??= parts.join('');
+        return stdout;
+      },
+      stderr,
+    };
+    // Not enumerable: the result still looks like a plain ToolResult to comparisons and copies.
+    const result = Object.defineProperty(plain, 'stdoutParts', { value: parts }) as KmodToolResult;
+    return { result, errno: io.errno };
+  };
   try {
     return done(body(io));
   } catch (e) {
@@ -204,7 +236,7 @@ export function runKmodToolDetailed(
       const flushed = bytes
         .subarray(0, Math.floor(bytes.length / STDOUT_BUFSIZ) * STDOUT_BUFSIZ)
         .toString('utf8');
-      return done(ABORT_EXIT_STATUS, flushed, `${io.stderr}${prog}: ${e.message}\n`);
+      return done(ABORT_EXIT_STATUS, [flushed], `${io.stderr}${prog}: ${e.message}\n`);
     }
     throw e;
   }

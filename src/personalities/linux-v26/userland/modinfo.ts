@@ -6,12 +6,18 @@
  * @module
  */
 import type { ErrnoName } from '../../../abi/errno.js';
-import type { ToolResult } from '../../personality.js';
 import { getoptLong, type LongOption } from './getopt.js';
 import { KmodCtx, type KmodModule, pathEndsWithKmodExt } from './kmod-ctx.js';
 import { kmodFileMap } from './kmod-file.js';
 import { type KmodInfoEntry, kmodModuleGetInfo, splitModinfo } from './kmod-module-info.js';
-import { KMOD_VERSION_TEXT, type KmodEnv, type KmodIo, LOG_ERR, runKmodTool } from './kmod-tool.js';
+import {
+  KMOD_VERSION_TEXT,
+  type KmodEnv,
+  type KmodIo,
+  type KmodToolResult,
+  LOG_ERR,
+  runKmodTool,
+} from './kmod-tool.js';
 import { strerror } from './strerror.js';
 
 const CMDOPTS = 'adlpn0mF:k:b:Vh';
@@ -182,7 +188,7 @@ export function modinfo(
   argv: readonly string[],
   env: KmodEnv,
   ctxFactory?: (dirname: string | undefined, io: KmodIo) => KmodCtx,
-): ToolResult {
+): KmodToolResult {
   return runKmodTool('modinfo', (io) => {
     let field: string | undefined;
     let sep = '\n';
