@@ -83,7 +83,7 @@ export type { LatchKind, SwitchDefinition } from './core/sysctl.js';
 export { SYSCTL, Sysctl } from './core/sysctl.js';
 export type { UserArg, UserPtr, UserString } from './core/user-memory.js';
 export { NULL_PTR, UserMemory } from './core/user-memory.js';
-export type { FileStat, FileType, OpenFile, OpenMode, PathLimits } from './core/vfs.js';
+export type { FileStat, FileType, GeneratedFile, OpenFile, OpenMode, PathLimits } from './core/vfs.js';
 export { Vfs } from './core/vfs.js';
 export type { CompareFormat, CompareRow, Comparison } from './experiments/compare.js';
 export { cellText, compare, formatComparison } from './experiments/compare.js';
