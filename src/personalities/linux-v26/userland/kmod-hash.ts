@@ -8,16 +8,15 @@
  */
 /** `hash_superfast(key, strlen(key))` over the key's bytes (chars are signed, as on x86). */
 export function hashSuperfast(key: Uint8Array): number {
-  return superfast(key.length, (i) => key[i]);
+  let s = '';
+  for (let i = 0; i < key.length; i++) s += String.fromCharCode(key[i]);
+  return hashSuperfastBytes(s);
 }
 
 /** {@link hashSuperfast} of a byte string (one character per byte, as `latin1` encodes it), without a copy. */
 export function hashSuperfastBytes(key: string): number {
-  return superfast(key.length, (i) => key.charCodeAt(i) & 0xff);
-}
-
-function superfast(length: number, at: (i: number) => number): number {
-  let len = length;
+  const at = (i: number): number => key.charCodeAt(i) & 0xff;
+  let len = key.length;
   let hash = len >>> 0;
   const rem = len & 3;
   len >>>= 2;

@@ -28,7 +28,8 @@ export interface IndexValue {
 
 class IndexNode {
   prefix: string;
-  values: IndexValue[] = [];
+  /** Values sorted by priority; undefined while there are none (most nodes of a big index). */
+  values: IndexValue[] | undefined;
   /** Children by their first character (a Map: most nodes have a few, an array of 128 would be mostly holes). */
   children: Map<number, IndexNode> | undefined;
   first = INDEX_CHILDMAX;
@@ -66,7 +67,7 @@ export class IndexWriter {
           n.first = node.first;
           n.last = node.last;
           node.prefix = node.prefix.slice(0, j);
-          node.values = [];
+          node.values = undefined;
           node.children = new Map([[ch, n]]);
           node.first = ch;
           node.last = ch;
@@ -75,6 +76,10 @@ export class IndexWriter {
       }
       i += j;
       if (i >= key.length) {
+        if (node.values === undefined) {
+          node.values = [{ priority, value }];
+          return false;
+        }
         const duplicate = node.values.some((v) => v.value === value);
         addValue(node.values, { priority, value });
         return duplicate;
@@ -86,7 +91,7 @@ export class IndexWriter {
         if (ch < node.first) node.first = ch;
         if (ch > node.last) node.last = ch;
         const child = new IndexNode(key.slice(i + 1));
-        child.values.push({ priority, value });
+        child.values = [{ priority, value }];
         node.children.set(ch, child);
         return false;
       }
@@ -125,7 +130,7 @@ function writeNode(node: IndexNode | undefined, out: ByteSink): number {
     for (const o of childOffs) out.u32(o);
     offset |= INDEX_NODE_CHILDS;
   }
-  if (node.values.length > 0) {
+  if (node.values !== undefined && node.values.length > 0) {
     out.u32(node.values.length);
     for (const v of node.values) {
       out.u32(v.priority);
