@@ -65,7 +65,8 @@ export class SymbolTable {
   private readonly view: DataView;
   private readonly le: boolean;
   private readonly is64: boolean;
-  private readonly names: (string | undefined)[];
+  /** Names decoded so far (created on the first {@link SymbolTable.name} call). */
+  private names: (string | undefined)[] | undefined;
   private byName: Map<string, number> | undefined;
   private undefinedTotal = -1;
 
@@ -82,7 +83,6 @@ export class SymbolTable {
     this.entrySize = this.is64 ? SIZEOF_ELF64_SYM : SIZEOF_ELF32_SYM;
     this.count = Math.floor(data.length / this.entrySize);
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    this.names = new Array(this.count);
   }
 
   /**
@@ -126,6 +126,7 @@ export class SymbolTable {
 
   /** The symbol's name (cached); `undefined` when `st_name` is outside the string table. */
   name(i: number): string | undefined {
+    this.names ??= new Array(this.count);
     const cached = this.names[i];
     if (cached !== undefined) return cached;
     const n = this.strings.get(this.nameOffset(i));

@@ -182,7 +182,8 @@ export function symbolsPass(files: readonly string[]): SymbolsPassResult {
     }
     const t = st.value;
     for (let i = 1; i < t.count; i++) {
-      nameBytes += t.name(i)?.length ?? 0;
+      // The name as name(i) decodes it, without keeping it: each is read once here.
+      nameBytes += t.strings.get(t.nameOffset(i))?.length ?? 0;
       sizeTotal += t.size(i);
       const info = t.info(i);
       const type = info & 0xf;
