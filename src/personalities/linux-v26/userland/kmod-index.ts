@@ -181,9 +181,13 @@ class ByteSink {
 
   /** A string as latin1 bytes plus NUL (kmod's keys and values are byte strings). */
   str(s: string): void {
-    this.reserve(s.length + 1);
-    for (let k = 0; k < s.length; k++) this.buf[this.length++] = s.charCodeAt(k) & 0xff;
-    this.buf[this.length++] = 0;
+    const n = s.length;
+    this.reserve(n + 1);
+    const b = this.buf;
+    let at = this.length;
+    for (let k = 0; k < n; k++) b[at++] = s.charCodeAt(k) & 0xff;
+    b[at++] = 0;
+    this.length = at;
   }
 
   bytes(): Uint8Array {
