@@ -211,7 +211,7 @@ describe('linux-v1 model (2.0 rules)', () => {
           fc.modelRun(() => ({ model, real: { k } }), cmds);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 });

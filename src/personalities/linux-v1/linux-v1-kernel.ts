@@ -249,6 +249,9 @@ export class LinuxV1Kernel {
       const key = want.has(m.name) ? `${m.name} (deleted)` : m.name;
       if (!want.has(key)) want.set(key, m);
     }
+    // The edges are rebuilt below; dropping them first lets a freed module go even when a module freed in the
+    // same call still "used" it (the registry never removes a module with users).
+    for (const r of registry.list()) registry.removeUsesOf(r.name);
     for (const r of registry.list()) {
       const m = want.get(r.name);
       if (m === undefined || r.address !== BigInt(m.addr)) registry.remove(r.name, true);
@@ -267,7 +270,6 @@ export class LinuxV1Kernel {
       rec.flags = word & ~this.era.countMask;
       rec.refcount = Math.max(0, word & this.era.countMask);
       rec.size = m.pages * PAGE_SIZE_V1;
-      registry.removeUsesOf(key);
     }
     for (const [key, m] of want)
       for (const user of m.referrers) {
