@@ -130,6 +130,9 @@ interface Mod {
   depLine: string | undefined;
 }
 
+/** Bytes at the end of a module that {@link Depmod.loadModules} reads in one go. */
+const TAIL_PREFETCH = 16384;
+
 const ALIAS_KEY = Uint8Array.from('alias', (c) => c.charCodeAt(0));
 const SOFTDEP_KEY = Uint8Array.from('softdep', (c) => c.charCodeAt(0));
 
@@ -355,6 +358,9 @@ class Depmod {
 
   /** One module of {@link Depmod.loadModules}, from its (mapped) file. */
   private loadModule(mod: Mod, file: KmodFile): void {
+    // The linker puts .symtab, .strtab, .shstrtab and the section headers last, where depmod reads most: one
+    // read of the file's tail instead of one per table (a small module is read whole).
+    file.fault(file.memory.length - TAIL_PREFETCH, TAIL_PREFETCH);
     const elf = KmodElf.open(file.memory, 'latin1', file.fault);
     if (!elf.ok) {
       this.io.log(LOG_ERR, `failed to load symbols from ${mod.path}: ${strerror(elf.error)}\n`);
