@@ -192,13 +192,6 @@ export interface ElfParseOptions {
   readonly assumeClass?: 32 | 64;
   /** Read the structures with this byte order regardless of `e_ident[EI_DATA]`. */
   readonly assumeLittleEndian?: boolean;
-  /**
-   * Which parser reads the section table: `'elfy'` (the default; the reader's own parse when elfy cannot) or
-   * `'own'` (the reader's own parse, the same fields: the ELF tests compare the two on every sample module).
-   * Passes over thousands of files ask for `'own'`: elfy builds two Buffer views, a flag map and a name copy
-   * per section, which costs more than the rest of a symbol listing.
-   */
-  readonly sectionTable?: 'elfy' | 'own';
 }
 
 /**
@@ -426,11 +419,6 @@ export class ElfFile {
         'truncated',
         `section header table (offset ${header.shoff}, ${header.shnum} entries) extends past the end of the file (${bytes.length} bytes)`,
         header.shoff,
-      );
-    }
-    if (options.sectionTable === 'own') {
-      return ok(
-        new ElfFile(bytes, header, sectionsOwn(bytes, header), 'own', 'own section-table parse requested'),
       );
     }
     const reason = elfyUnsafeReason(bytes, header);

@@ -18,11 +18,9 @@ import {
   STT_FUNC,
   STT_SECTION,
 } from '../../abi/elf.js';
-import { ElfFile, type ElfParseOptions } from '../../elf/elf-file.js';
+import { ElfFile } from '../../elf/elf-file.js';
 import { RELOCATORS } from '../../elf/relocate/index.js';
 import { SymbolTable } from '../../elf/symbols.js';
-
-const OWN_SECTION_TABLE: ElfParseOptions = { sectionTable: 'own' };
 
 /** Reads whole files into one growing buffer (no per-file allocation); the view is valid until the next read. */
 export class FileReader {
@@ -156,8 +154,8 @@ export interface SymbolsPassResult {
 
 /**
  * Reads every symbol of every file as `readelf -Ws` does: name, value, size, type, binding and section index
- * (each feeds a total, so none of the reads can be skipped). The section table is read by the reader's own
- * parse (see {@link ElfParseOptions.sectionTable}).
+ * (each feeds a total, so none of the reads can be skipped). The header and section table come from elfy, as
+ * every parse of the reader does.
  */
 export function symbolsPass(files: readonly string[]): SymbolsPassResult {
   const reader = new SymbolTableReader();
@@ -170,7 +168,7 @@ export function symbolsPass(files: readonly string[]): SymbolsPassResult {
   const failures: string[] = [];
   for (const path of files) {
     const bytes = reader.read(path);
-    const elf = bytes === undefined ? undefined : ElfFile.parse(bytes, OWN_SECTION_TABLE);
+    const elf = bytes === undefined ? undefined : ElfFile.parse(bytes);
     if (elf === undefined || !elf.ok) {
       failures.push(`${path}: ${elf === undefined ? 'cannot read' : elf.error.message}`);
       continue;

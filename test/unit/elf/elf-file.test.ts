@@ -79,20 +79,6 @@ describe('ElfFile header and section table', () => {
     });
   }
 
-  it('gives the same section table with its own parse (sectionTable: own) in every class and byte order', () => {
-    for (const [is64, le] of [
-      [true, true],
-      [true, false],
-      [false, true],
-      [false, false],
-    ] as const) {
-      const bytes = simple(is64, le);
-      const own = ElfFile.parse(bytes, { sectionTable: 'own' });
-      expect(own.ok && own.value.parsedBy).toBe('own');
-      expect(own.ok && own.value.sections).toEqual(parse(bytes).sections);
-    }
-  });
-
   it('regression: ELF64 sh_addralign/sh_entsize come from offsets 48/56, not elfy’s 46/54', () => {
     // elfy reads a u64 at 46 and 54: with addralign = 0x10 and entsize = 0x18 its reads give
     // 0x10 << 16 = 0x100000 and (0x18 << 16) | (sh_entsize of the header's high bytes) — never 16/24.
