@@ -12,6 +12,7 @@ import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
+import { latin1Bytes } from '../linux-v24/kernel-memory.js';
 import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { defaultKernelExports, residentSymbols } from './kernel-symbols.js';
@@ -110,8 +111,9 @@ export class LinuxV1Personality implements Personality {
       true,
     );
     const vfs = core.vfs;
-    vfs.registerGenerated('/proc/modules', () => procModules(k));
-    vfs.registerGenerated('/proc/ksyms', () => procKsyms(k));
+    // The kernel writes names as the bytes user space gave it: the files are Latin-1 bytes, not UTF-8 text.
+    vfs.registerGenerated('/proc/modules', () => latin1Bytes(procModules(k)));
+    vfs.registerGenerated('/proc/ksyms', () => latin1Bytes(procKsyms(k)));
     vfs.registerGenerated('/proc/sys/kernel/osrelease', () => `${cfg.release}\n`);
     vfs.mkdirp(`${this.context.moduleDir}/misc`);
     core.log.info(`Linux version ${cfg.release} (kmodsim linux-v1, ${k.era.line} module rules)`);

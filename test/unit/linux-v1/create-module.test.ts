@@ -74,4 +74,14 @@ describe('linux-v1 create_module', () => {
     // 0xfffffffc wraps to 0 pages: vmalloc(0) fails
     expect(k.sys.create_module('z', 0xfffffffc).errno).toBe('ENOMEM');
   });
+
+  it('keeps a name as the bytes it was given: /proc/modules and lsmod show those bytes, not UTF-8', () => {
+    const k = v1();
+    create(k, '\u00e9t\u00e9', 100); // Latin-1 bytes e9 74 e9
+    const raw = k.vfs.readFile('/proc/modules');
+    if (!raw.ok) throw new Error('no /proc/modules');
+    expect([...raw.value.subarray(0, 3)]).toEqual([0xe9, 0x74, 0xe9]);
+    expect(k.run('lsmod').stdout).toContain('\u00e9t\u00e9 ');
+    expect(k.core.modules.list().map((m) => m.name)).toEqual(['\u00e9t\u00e9']);
+  });
 });
