@@ -7,24 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { treeModuleFiles } from '../dist/experiments/tree-module-files.js';
 import { fetchCorpus } from '../scripts/fetch-corpus.mjs';
 
 export const REPO = resolve(import.meta.dirname, '..');
 const WORK = join(REPO, '.cache', 'bench');
 
-/** Every `.ko` under `dir`, sorted. @param {string} dir @returns {string[]} */
-export function koFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+/** Every `.ko` under `dir`, sorted (the library's walk; `npm run bench` builds dist/ first). */
+export { treeModuleFiles as koFiles } from '../dist/experiments/tree-module-files.js';
 
 /**
  * The signing certificate built into the kernel: vmlinuz's xz payload decompressed with `xz` and scanned for the
@@ -72,7 +62,7 @@ export function prepareCorpus(opts = {}) {
     if (pem === undefined) throw new Error(`no signing certificate found in ${tree.vmlinuz}`);
     writeFileSync(certPath, pem);
   }
-  let files = koFiles(join(tree.modulesDir, 'kernel'));
+  let files = treeModuleFiles(join(tree.modulesDir, 'kernel'));
   if (opts.limit !== undefined && opts.limit > 0) files = files.slice(0, opts.limit);
   const listPath = join(WORK, 'modules.list');
   writeFileSync(listPath, `${files.join('\n')}\n`);

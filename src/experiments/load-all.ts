@@ -4,8 +4,7 @@
  * The corpus test checks this run; `kmodsim bench load-all` times it.
  * @module
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ElfFile } from '../elf/elf-file.js';
 import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
@@ -35,19 +34,7 @@ export interface TreeModule extends TreeModuleRef {
 /** Module names compare with `-` and `_` equal, as kmod does. */
 export const moduleKey = (name: string): string => name.replaceAll('-', '_');
 
-/** Every `.ko` under `dir` (recursively), sorted by path. */
-export function treeModuleFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+export { treeModuleFiles } from './tree-module-files.js';
 
 /** Reads a module file and its `.modinfo` name and dependencies; throws on a file that is no module. */
 export function readTreeModule(path: string): TreeModule {

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { treeModuleFiles } from '../../experiments/tree-module-files.js';
 import { relocatePass, symbolsPass } from '../bench/elf-passes.js';
 import { type CliCommand, type CliContext, UsageError } from '../cli-context.js';
 
@@ -60,22 +61,8 @@ function modulesDir(a: BenchArgs): string {
   return dir;
 }
 
-/** Every `.ko` under `dir`, sorted (the tree walk of src/experiments/load-all.ts, without its imports). */
-function koFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 function filesOf(a: BenchArgs): string[] {
-  return a.files.length > 0 ? a.files : koFiles(modulesDir(a));
+  return a.files.length > 0 ? a.files : treeModuleFiles(modulesDir(a));
 }
 
 function print(ctx: CliContext, summary: Record<string, unknown>, text: string): void {
@@ -93,7 +80,7 @@ async function loadAllCommand(ctx: CliContext, a: BenchArgs): Promise<number> {
   const defaultSymvers = join(a.root ?? '', 'usr', 'src', `linux-headers-${kver}`, 'Module.symvers');
   const symvers = a.symvers ?? (existsSync(defaultSymvers) ? defaultSymvers : undefined);
   const t0 = performance.now();
-  const modules = dependencyOrder(readTreeModules(koFiles(dir)));
+  const modules = dependencyOrder(readTreeModules(treeModuleFiles(dir)));
   const t1 = performance.now();
   const perModule: [string, number, number, number][] = [];
   const r = loadAll({

@@ -1,0 +1,21 @@
+/**
+ * The module files of an unpacked kernel tree, found without loading anything else (the bench commands need it
+ * before, and without, the load machinery).
+ * @module
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Every `.ko` under `dir` (recursively), sorted by path. */
+export function treeModuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ko')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
