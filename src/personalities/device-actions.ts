@@ -22,7 +22,7 @@ export interface DeviceUseContext {
 }
 
 /** The action's result: `ok` or an errno, the syscalls made since `cursor`, what the tool printed. */
-export function actionResult(
+function actionResult(
   core: KernelCore,
   cursor: number,
   result: 'ok' | ErrnoName,
@@ -32,11 +32,7 @@ export function actionResult(
 }
 
 /** The result of an action done by running a tool: `ok` on exit status 0, else the errno behind the failure. */
-export function toolActionResult(
-  core: KernelCore,
-  cursor: number,
-  r: { readonly result: ToolResult; readonly errno?: ErrnoName },
-): ActionResult {
+function toolActionResult(core: KernelCore, cursor: number, r: ToolOutcome): ActionResult {
   const result = r.result.exitCode === 0 ? 'ok' : (r.errno ?? 'EINVAL');
   return actionResult(core, cursor, result, r.result.stdout + r.result.stderr);
 }
@@ -58,6 +54,50 @@ export function deviceUseActions(ctx: DeviceUseContext): Pick<NeutralActions, 'u
       if (fd === undefined) return actionResult(ctx.core, cursor, 'EBADF');
       const r = ctx.sys.close(fd);
       return actionResult(ctx.core, cursor, r.errno ?? 'ok');
+    },
+  };
+}
+
+/** A tool run's result and the errno behind a failure. */
+export interface ToolOutcome {
+  /** The process result. */
+  readonly result: ToolResult;
+  /** Why it failed. */
+  readonly errno?: ErrnoName;
+}
+
+/** The era's module tools the neutral actions run. */
+export interface EraTools {
+  /** `insmod ARGV…`. */
+  insmod(argv: readonly string[]): ToolOutcome;
+  /** `rmmod ARGV…`. */
+  rmmod(argv: readonly string[]): ToolOutcome;
+  /** `lsmod`. */
+  lsmod(): ToolResult;
+}
+
+/**
+ * The neutral actions of a Linux era whose tools are insmod/rmmod/lsmod and whose module devices count uses:
+ * `load` is `insmod PATH PARAMS…`, `unload` is `rmmod NAME`, `use`/`unuse` open and close `/dev/NAME`, `list` is
+ * `lsmod` (EIO when it fails).
+ */
+export function linuxToolActions(ctx: DeviceUseContext, tools: EraTools): NeutralActions {
+  const table = ctx.core.syscalls;
+  return {
+    load(path: string, params?: string): ActionResult {
+      const cursor = table.cursor;
+      const argv = [path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')];
+      return toolActionResult(ctx.core, cursor, tools.insmod(argv));
+    },
+    unload(name: string): ActionResult {
+      const cursor = table.cursor;
+      return toolActionResult(ctx.core, cursor, tools.rmmod([name]));
+    },
+    ...deviceUseActions(ctx),
+    list(): ActionResult {
+      const cursor = table.cursor;
+      const r = tools.lsmod();
+      return actionResult(ctx.core, cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
     },
   };
 }

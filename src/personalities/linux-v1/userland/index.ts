@@ -1,5 +1,5 @@
-import { actionResult, deviceUseActions, toolActionResult } from '../../device-actions.js';
-import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
+import { linuxToolActions } from '../../device-actions.js';
+import type { NeutralActions, Tool } from '../../personality.js';
 import { insmodV1, insmodV1Detailed } from './insmod.js';
 import { ksymsV1, lsmodV1, rmmodV1Detailed } from './tools.js';
 import type { V1ToolsContext } from './v1-tools-context.js';
@@ -25,25 +25,9 @@ export function createV1Tools(ctx: V1ToolsContext): Record<string, Tool> {
  * `/dev/NAME` (the driver's `MOD_INC_USE_COUNT` / `MOD_DEC_USE_COUNT`), `list` is `lsmod`.
  */
 export function createV1Actions(ctx: V1ToolsContext): NeutralActions {
-  const table = ctx.core.syscalls;
-  return {
-    load(path: string, params?: string): ActionResult {
-      const cursor = table.cursor;
-      return toolActionResult(
-        ctx.core,
-        cursor,
-        insmodV1Detailed([path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')], ctx),
-      );
-    },
-    unload(name: string): ActionResult {
-      const cursor = table.cursor;
-      return toolActionResult(ctx.core, cursor, rmmodV1Detailed([name], ctx));
-    },
-    ...deviceUseActions(ctx),
-    list(): ActionResult {
-      const cursor = table.cursor;
-      const r = lsmodV1(ctx);
-      return actionResult(ctx.core, cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
-    },
-  };
+  return linuxToolActions(ctx, {
+    insmod: (argv) => insmodV1Detailed(argv, ctx),
+    rmmod: (argv) => rmmodV1Detailed(argv, ctx),
+    lsmod: () => lsmodV1(ctx),
+  });
 }

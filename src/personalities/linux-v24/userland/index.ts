@@ -1,5 +1,5 @@
-import { actionResult, deviceUseActions, toolActionResult } from '../../device-actions.js';
-import type { ActionResult, NeutralActions, Tool } from '../../personality.js';
+import { linuxToolActions } from '../../device-actions.js';
+import type { NeutralActions, Tool } from '../../personality.js';
 import { insmod, insmodDetailed } from './insmod.js';
 import { ksyms } from './ksyms.js';
 import { lsmod } from './lsmod.js';
@@ -28,27 +28,11 @@ export function createModutilsTools(ctx: ModutilsContext): Record<string, Tool> 
  * name already loaded, ENOENT for unresolved symbols, ENOEXEC for an object insmod cannot use).
  */
 export function createV24Actions(ctx: ModutilsContext): NeutralActions {
-  const table = ctx.core.syscalls;
-  return {
-    load(path: string, params?: string): ActionResult {
-      const cursor = table.cursor;
-      return toolActionResult(
-        ctx.core,
-        cursor,
-        insmodDetailed([path, ...(params ?? '').split(/\s+/).filter((p) => p !== '')], ctx),
-      );
-    },
-    unload(name: string): ActionResult {
-      const cursor = table.cursor;
-      return toolActionResult(ctx.core, cursor, rmmodDetailed([name], ctx));
-    },
-    ...deviceUseActions(ctx),
-    list(): ActionResult {
-      const cursor = table.cursor;
-      const r = lsmod([], ctx);
-      return actionResult(ctx.core, cursor, r.exitCode === 0 ? 'ok' : 'EIO', r.stdout + r.stderr);
-    },
-  };
+  return linuxToolActions(ctx, {
+    insmod: (argv) => insmodDetailed(argv, ctx),
+    rmmod: (argv) => rmmodDetailed(argv, ctx),
+    lsmod: () => lsmod([], ctx),
+  });
 }
 
 /** `request_module(name)`: kmod runs `modprobe -s -k -- name`; its exit status is not returned (2.4). */
