@@ -2,7 +2,7 @@
  * Hostile arguments to every linux-v1 call — random names (long, empty, unterminated), sizes, codesizes with
  * stray high bits, routines and symbol tables of random bytes or with tampered headers, wild pointers — always
  * answer an errno the era can give, never an internal error, and a refused `create_module` leaves the kernel as
- * it was.
+ * it was. `FUZZ_RUNS` overrides the run count (`npm run conform:long` uses 100k).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('linux-v1 hostile arguments', () => {
             for (const m of kernel(k).modules) expect(kernel(k).useWord(m)).toBeDefined();
           },
         ),
-        { numRuns: 300 },
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
       );
     });
   }
