@@ -27,7 +27,7 @@ import {
   ncvHash,
   printLoadMap,
 } from '../../linux-v24/userland/insmod-link.js';
-import { readUserFile, resolvePath, searchModulePath } from '../../linux-v24/userland/module-files.js';
+import { locateModule, readUserFile, resolvePath } from '../../linux-v24/userland/module-files.js';
 import { processModuleArguments } from '../../linux-v24/userland/module-params.js';
 import { type ObjFile, stBind, stInfo, writeU32 } from '../../linux-v24/userland/obj-file.js';
 import { objLoad } from '../../linux-v24/userland/obj-load.js';
@@ -218,15 +218,9 @@ export function insmodV1Detailed(argv: readonly string[], ctx: V1ToolsContext): 
     else if (len > 4 && base.endsWith('.mod')) len -= 4;
     mName = base.slice(0, len);
   }
-  if (!filename.includes('/') && !filename.includes('.')) {
-    const found = searchModulePath(ctx, filename);
-    if (found === undefined) {
-      io.error(`${filename}: no module by that name found`, 'ENOENT');
-      return done(1);
-    }
-    filename = found;
-    io.lprintf(`Using ${filename}`);
-  } else if (verbose) io.lprintf(`Using ${filename}`);
+  const located = locateModule(ctx, filename, verbose, io);
+  if (located === undefined) return done(1);
+  filename = located;
   const file = readUserFile(ctx, filename);
   if (!file.ok) {
     io.errorFile = filename;

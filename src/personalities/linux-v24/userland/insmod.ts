@@ -24,7 +24,7 @@ import {
   printLoadMap,
 } from './insmod-link.js';
 import { getKernelInfo, K_SYMBOLS } from './modstat.js';
-import { readUserFile, resolvePath, searchModulePath } from './module-files.js';
+import { locateModule, readUserFile, resolvePath } from './module-files.js';
 import { checkModuleParameters, processModuleArguments } from './module-params.js';
 import type { ModutilsContext } from './modutils-context.js';
 import type { ObjFile } from './obj-file.js';
@@ -269,15 +269,9 @@ export function insmodDetailed(argv: readonly string[], ctx: ModutilsContext): I
     else if (len > 5 && base.endsWith('.o.gz')) len -= 5;
     mName = base.slice(0, len);
   }
-  if (!filename.includes('/') && !filename.includes('.')) {
-    const found = searchModulePath(ctx, filename);
-    if (found === undefined) {
-      io.error(`${filename}: no module by that name found`, 'ENOENT');
-      return done(1);
-    }
-    filename = found;
-    io.lprintf(`Using ${filename}`);
-  } else if (verbose) io.lprintf(`Using ${filename}`);
+  const located = locateModule(ctx, filename, verbose, io);
+  if (located === undefined) return done(1);
+  filename = located;
 
   const file = readUserFile(ctx, filename);
   if (!file.ok) {

@@ -7,6 +7,7 @@
 import type { ErrnoName } from '../../../abi/errno.js';
 import { fail, ok, type Result } from '../../../core/result.js';
 import type { ModutilsContext } from './modutils-context.js';
+import type { ToolIO } from './tool-io.js';
 
 /** What the file helpers need of a tool context (shared with the 1.x tools). */
 export type FileContext = Pick<ModutilsContext, 'core' | 'moduleDir'>;
@@ -64,4 +65,28 @@ export function searchModulePath(ctx: FileContext, name: string): string | undef
     }
   }
   return undefined;
+}
+
+/**
+ * insmod's "Locate the file to be loaded": a bare name (no `/`, no `.`) is searched along the module path
+ * (`Using PATH` printed; ENOENT and "no module by that name found" when absent), anything else is taken as given
+ * (`Using PATH` only with `-v`). `undefined` after an error.
+ */
+export function locateModule(
+  ctx: FileContext,
+  filename: string,
+  verbose: boolean,
+  io: ToolIO,
+): string | undefined {
+  if (!filename.includes('/') && !filename.includes('.')) {
+    const found = searchModulePath(ctx, filename);
+    if (found === undefined) {
+      io.error(`${filename}: no module by that name found`, 'ENOENT');
+      return undefined;
+    }
+    io.lprintf(`Using ${found}`);
+    return found;
+  }
+  if (verbose) io.lprintf(`Using ${filename}`);
+  return filename;
 }
