@@ -7,29 +7,21 @@
  */
 import { MOD_RUNNING } from '../../abi/linux/v1.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { latin1 } from '../linux-v24/kernel-memory.js';
-import { strncpyFromUser } from '../linux-v24/user-access.js';
+import { accessMode, getname } from '../linux-v24/user-access.js';
 import type { LinuxV1Kernel } from './linux-v1-kernel.js';
-
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
-const O_RDONLY = 0;
 
 /** `open(pathname, flags)`. */
 export function openFile(k: LinuxV1Kernel, pathPtr: number, flags: number): Result<number> {
-  const p = strncpyFromUser(k.core.user, pathPtr, 4096);
-  if (!p.ok) return p;
-  if (p.value.truncated) return err('ENAMETOOLONG', 'path too long');
-  const path = latin1(p.value.bytes);
-  if (path === '') return err('ENOENT', 'empty path');
+  const name = getname(k.core.user, pathPtr);
+  if (!name.ok) return name;
+  const path = name.value;
   const st = k.core.vfs.stat(path);
   if (!st.ok) return st;
   const dev = /^\/dev\/([^/]+)$/.exec(path);
   const m = dev !== null && st.value.type === 'chr' ? k.findModule(dev[1]) : undefined;
   if (dev !== null && st.value.type === 'chr' && (m === undefined || m.state !== MOD_RUNNING))
     return err('ENODEV', `${path}: no driver`);
-  const acc = flags & O_ACCMODE;
-  const fd = k.core.vfs.open(path, { read: acc !== O_WRONLY, write: acc !== O_RDONLY });
+  const fd = k.core.vfs.open(path, accessMode(flags));
   if (!fd.ok) return fd;
   if (m !== undefined) {
     k.incUseCount(m);

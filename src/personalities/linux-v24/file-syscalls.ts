@@ -8,25 +8,17 @@
  */
 import { MOD_DELETED } from '../../abi/linux/v24.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { latin1 } from './kernel-memory.js';
 import type { LinuxV24Kernel } from './linux-v24-kernel.js';
-import { strncpyFromUser } from './user-access.js';
-
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
-const O_RDONLY = 0;
+import { accessMode, getname } from './user-access.js';
 
 /** `open(pathname, flags, mode)`. */
 export function openFile(k: LinuxV24Kernel, pathPtr: number, flags: number): Result<number> {
-  const p = strncpyFromUser(k.core.user, pathPtr, 4096);
-  if (!p.ok) return p;
-  if (p.value.truncated) return err('ENAMETOOLONG', 'path too long');
-  const path = latin1(p.value.bytes);
-  if (path === '') return err('ENOENT', 'empty path');
+  const name = getname(k.core.user, pathPtr);
+  if (!name.ok) return name;
+  const path = name.value;
   const st = k.core.vfs.stat(path);
   if (!st.ok) return st;
-  const acc = flags & O_ACCMODE;
-  const fd = k.core.vfs.open(path, { read: acc !== O_WRONLY, write: acc !== O_RDONLY });
+  const fd = k.core.vfs.open(path, accessMode(flags));
   if (!fd.ok) return fd;
   const dev = /^\/dev\/([^/]+)$/.exec(path);
   if (dev !== null && st.value.type === 'chr') {

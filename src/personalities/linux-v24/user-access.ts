@@ -100,3 +100,18 @@ export function strncpyFromUser(
   if (n < count) return fault;
   return ok({ bytes: r.value.slice(), truncated: true });
 }
+
+/** `getname(pathname)`: the path copied from user space; ENAMETOOLONG past a page, ENOENT when empty, EFAULT. */
+export function getname(user: UserMemory, ptr: number): Result<string> {
+  const p = strncpyFromUser(user, ptr, PAGE_SIZE_I386);
+  if (!p.ok) return p;
+  if (p.value.truncated) return err('ENAMETOOLONG', 'path too long');
+  const path = latin1(p.value.bytes);
+  return path === '' ? err('ENOENT', 'empty path') : ok(path);
+}
+
+/** The read/write access `open`'s `O_ACCMODE` bits ask for. */
+export function accessMode(flags: number): { read: boolean; write: boolean } {
+  const acc = flags & 3;
+  return { read: acc !== 1 /* O_WRONLY */, write: acc !== 0 /* O_RDONLY */ };
+}
