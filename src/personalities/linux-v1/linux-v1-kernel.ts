@@ -26,7 +26,7 @@ import { LOG_LEVELS } from '../../core/kernel-log.js';
 import { err, OK_VOID, type Result } from '../../core/result.js';
 import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER, type KernelSymbol } from '../../core/symbol-table.js';
-import { KernelMemory } from '../linux-v24/kernel-memory.js';
+import { KernelMemory, type KernelOops, logOops } from '../linux-v24/kernel-memory.js';
 import { KERNEL_MODULE_STRUCT, type V1Symbol } from './kernel-symbols.js';
 import type { LinuxV1Config } from './linux-v1-config.js';
 import type { V1Era } from './linux-v1-era.js';
@@ -288,6 +288,11 @@ export class LinuxV1Kernel {
       }));
       symbols.addAll(syms, true);
     }
+  }
+
+  /** Logs a simulated oops (a dereference of module memory that is not mapped), as the kernel prints it. */
+  oops(e: KernelOops, where: string): void {
+    logOops(this.core, e, where);
   }
 
   /** The module list for `--state`: records, their symbol tables and references by struct address. */

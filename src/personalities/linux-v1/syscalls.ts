@@ -9,40 +9,16 @@
  */
 import { SYSCALLS_I386 } from '../../abi/linux/syscalls-i386.js';
 import { I386_FILE_SYSCALLS } from '../../abi/linux/v24.js';
-import type { PipelineTrace } from '../../core/pipeline.js';
-import { err, type Result } from '../../core/result.js';
+import { err } from '../../core/result.js';
 import type { SyscallArgs, SyscallReturn } from '../../core/syscall-table.js';
 import { intArg, pick, pointerArg } from '../linux-v24/syscall-args.js';
-import { toSyscallReturn } from '../personality.js';
+import { atEdge } from '../linux-v24/syscalls.js';
 import { createModule } from './create-module.js';
 import { deleteModule } from './delete-module.js';
 import { closeFile, openFile } from './file-syscalls.js';
 import { getKernelSyms } from './get-kernel-syms.js';
 import { initModule } from './init-module.js';
 import type { LinuxV1Kernel } from './linux-v1-kernel.js';
-
-/** Runs a syscall body at the edge: bug handling, the reason to the log, the mirror rebuild, the raw return. */
-function atEdge(
-  k: LinuxV1Kernel,
-  where: string,
-  run: (trace: PipelineTrace) => Result<number | bigint>,
-  mutates = true,
-): SyscallReturn {
-  const trace: PipelineTrace = { steps: [], undone: [] };
-  let r: Result<number | bigint>;
-  k.mem.invalidate();
-  try {
-    r = run(trace);
-  } catch (e) {
-    const text = `BUG: kmodsim internal error in ${where}: ${e instanceof Error ? e.message : String(e)}`;
-    k.core.log.log('crit', text);
-    r = err('EFAULT', text);
-  }
-  if (!r.ok) k.core.log.debug(`${where}: ${r.error.errno}: ${r.error.reason}`);
-  if (mutates) k.sync();
-  const out = toSyscallReturn('linux', r);
-  return trace.steps.length > 0 ? { ...out, pipeline: trace.steps } : out;
-}
 
 /** Registers every call of the era. */
 export function registerLinuxV1Syscalls(k: LinuxV1Kernel): void {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { AddressSpace } from '../../core/address-space.js';
+import type { KernelCore } from '../../core/kernel-core.js';
 
 /** A dereference of an unmapped kernel address: the simulated oops (caught at the syscall edge only). */
 export class KernelOops extends Error {
@@ -14,6 +15,13 @@ export class KernelOops extends Error {
     super(`Unable to handle kernel paging request at virtual address ${hex8(address)}`);
     this.name = 'KernelOops';
   }
+}
+
+/** Logs a simulated oops the way the kernel prints one. */
+export function logOops(core: Pick<KernelCore, 'log'>, e: KernelOops, where: string): void {
+  core.log.log('alert', e.message);
+  core.log.log('alert', ` printing eip: ${where}`);
+  core.log.log('emerg', `Oops: 0000 (simulated; fault at ${hex8(e.address)})`);
 }
 
 /** `%08lx` of an address. */

@@ -21,7 +21,7 @@ import { KernelCore } from '../../core/kernel-core.js';
 import { LOG_LEVELS, type LogLevel } from '../../core/kernel-log.js';
 import { err, OK_VOID, type Result } from '../../core/result.js';
 import { KERNEL_OWNER, type KernelSymbol } from '../../core/symbol-table.js';
-import { hex8, KernelMemory, KernelOops, latin1Bytes } from './kernel-memory.js';
+import { KernelMemory, KernelOops, latin1Bytes, logOops } from './kernel-memory.js';
 import { KERNEL_MODULE_ADDR } from './kernel-symbols.js';
 import type { LinuxV24Config } from './linux-v24-config.js';
 import type { V24Era } from './linux-v24-era.js';
@@ -294,9 +294,7 @@ export class LinuxV24Kernel {
 
   /** Logs an oops the way the kernel prints it. */
   oops(e: KernelOops, where: string): void {
-    this.core.log.log('alert', e.message);
-    this.core.log.log('alert', ` printing eip: ${where}`);
-    this.core.log.log('emerg', `Oops: 0000 (simulated; fault at ${hex8(e.address)})`);
+    logOops(this.core, e, where);
   }
 }
 

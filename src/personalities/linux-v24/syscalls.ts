@@ -9,6 +9,7 @@
  */
 import { SYSCALLS_I386 } from '../../abi/linux/syscalls-i386.js';
 import { I386_FILE_SYSCALLS } from '../../abi/linux/v24.js';
+import type { KernelCore } from '../../core/kernel-core.js';
 import type { PipelineTrace } from '../../core/pipeline.js';
 import { err, type Result } from '../../core/result.js';
 import type { SyscallArgs, SyscallReturn } from '../../core/syscall-table.js';
@@ -18,14 +19,26 @@ import { deleteModule } from './delete-module.js';
 import { closeFile, openFile } from './file-syscalls.js';
 import { getKernelSyms } from './get-kernel-syms.js';
 import { initModule } from './init-module.js';
-import { KernelOops } from './kernel-memory.js';
+import { type KernelMemory, KernelOops } from './kernel-memory.js';
 import type { LinuxV24Kernel } from './linux-v24-kernel.js';
 import { queryModule } from './query-module.js';
 import { intArg, pick, pointerArg, whichArg } from './syscall-args.js';
 
+/** What {@link atEdge} needs of an i386 legacy kernel (linux-v24, linux-v1). */
+export interface EdgeKernel {
+  /** The core services (log). */
+  readonly core: KernelCore;
+  /** Module memory, whose lookup index every call starts afresh. */
+  readonly mem: KernelMemory;
+  /** Rebuilds the core mirror after a mutating call. */
+  sync(): void;
+  /** Logs a simulated oops. */
+  oops(e: KernelOops, where: string): void;
+}
+
 /** Runs a syscall body at the edge: oops and bug handling, the mirror rebuild, the raw return. */
 export function atEdge(
-  k: LinuxV24Kernel,
+  k: EdgeKernel,
   where: string,
   run: (trace: PipelineTrace) => Result<number | bigint>,
   mutates = true,
