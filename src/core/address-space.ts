@@ -38,6 +38,13 @@ export const I386_VMALLOC_AREA: AddressSpaceConfig = {
   guardPages: 1,
 };
 
+/**
+ * Where the area's backing memory comes from: zero-filled arrays of {@link AddressSpace.chunkBytes} bytes. The
+ * default allocates them when first needed; a source may hand out memory prepared elsewhere (e.g. pages already
+ * faulted in by another thread), which changes nothing but the time the first touch costs.
+ */
+export type MemorySource = (bytes: number) => Uint8Array;
+
 /** One live allocation: its address, size and the real bytes behind it. */
 export interface Allocation {
   /** First address. */
@@ -71,11 +78,15 @@ export class AddressSpace implements Snapshottable {
   /** Live allocations by offset from base. */
   private live = new Map<number, { alloc: Allocation; span: Span }>();
   /**
-   * The area's memory, in lazily created chunks of {@link CHUNK} bytes (by offset / CHUNK), and per chunk how far
+   * The area's memory, in lazily created chunks of {@link AddressSpace.chunkBytes} bytes (by offset / CHUNK), and per chunk how far
    * it was ever handed out: memory freed and allocated again is reused as vmalloc reuses pages, and only that
    * used part needs zeroing (fresh memory costs far more than clearing memory already touched).
    */
   private chunks = new Map<number, { bytes: Uint8Array; used: number }>();
+  private source: MemorySource = (bytes) => new Uint8Array(bytes);
+
+  /** Bytes of each backing chunk: what a {@link MemorySource} is asked for. */
+  static readonly chunkBytes = 1 << 22;
 
   constructor() {
     this.configure(X86_64_MODULE_AREA);
@@ -90,6 +101,17 @@ export class AddressSpace implements Snapshottable {
     this.holes = [{ offset: 0, length: config.size }];
     this.live.clear();
     this.chunks.clear();
+  }
+
+  /** Sets where backing memory comes from (`undefined`: fresh arrays); memory already in use stays. */
+  useMemorySource(source: MemorySource | undefined): void {
+    this.source =
+      source === undefined
+        ? (bytes) => new Uint8Array(bytes)
+        : (bytes) => {
+            const m = source(bytes);
+            return m.length === bytes ? m : new Uint8Array(bytes);
+          };
   }
 
   /** The geometry in use. */
@@ -227,10 +249,10 @@ export class AddressSpace implements Snapshottable {
   private zeroed(offset: number, size: number): Uint8Array {
     const index = Math.floor(offset / CHUNK);
     const at = offset - index * CHUNK;
-    if (at + size > CHUNK) return new Uint8Array(size);
+    if (at + size > CHUNK) return size <= CHUNK ? this.source(CHUNK).subarray(0, size) : new Uint8Array(size);
     let chunk = this.chunks.get(index);
     if (chunk === undefined) {
-      chunk = { bytes: new Uint8Array(CHUNK), used: 0 };
+      chunk = { bytes: this.source(CHUNK), used: 0 };
       this.chunks.set(index, chunk);
     }
     const end = at + size;
@@ -285,7 +307,7 @@ export class AddressSpace implements Snapshottable {
 }
 
 /** Bytes per chunk of backing memory (allocations that straddle two chunks get their own array). */
-const CHUNK = 1 << 22;
+const CHUNK = AddressSpace.chunkBytes;
 
 function roundUp(n: number, to: number): number {
   return Math.ceil(n / to) * to;

@@ -5,11 +5,12 @@
  * @module
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { ElfFile } from '../elf/elf-file.js';
 import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
 import { createKernel, type Kernel } from '../kernel.js';
+import { FileReader } from './file-reader.js';
+import { LoadAhead } from './load-ahead.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
 export interface TreeModuleRef {
@@ -69,134 +70,6 @@ export function readTreeModules(paths: readonly string[]): TreeModuleRef[] {
     const bytes = file.read(path);
     return treeModuleRef(path, modinfoViaElf(path, bytes), bytes.length);
   });
-}
-
-/** Reads whole files into one buffer that grows to the largest file and is reused. */
-class FileReader {
-  private buf = new Uint8Array(1 << 20);
-
-  /** The bytes of `path`, valid until the next call. */
-  read(path: string): Uint8Array {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
-      let got = 0;
-      while (got < size) {
-        const n = readSync(fd, this.buf, got, size - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      return this.buf.subarray(0, got);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
-/**
- * The reading thread of {@link Prefetcher}: file `i` into slot `i % slots`, once the loader has taken file
- * `i - slots`; length -1 when the file cannot be read or outgrew its slot (the loader then reads it itself).
- */
-const PREFETCH_WORKER = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { paths, ctrl, slots, lens } = workerData;
-const c = new Int32Array(ctrl);
-const len = new Int32Array(lens);
-const views = slots.map((s) => new Uint8Array(s));
-for (let i = 0; i < paths.length; i++) {
-  for (let done = Atomics.load(c, 1); i - done >= views.length; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
-  const v = views[i % views.length];
-  let got = -1;
-  try {
-    const fd = fs.openSync(paths[i], 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size <= v.length) {
-        got = 0;
-        while (got < size) {
-          const n = fs.readSync(fd, v, got, size - got, got);
-          if (n === 0) break;
-          got += n;
-        }
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    got = -1;
-  }
-  len[i % views.length] = got;
-  Atomics.store(c, 0, i + 1);
-  Atomics.notify(c, 0);
-}
-`;
-
-/**
- * Reads the files to load on a second thread, a few ahead of the loader, as the I/O of `modprobe` processes
- * overlaps a busy kernel. The loader gets each file's bytes in a slot of shared memory that the thread leaves
- * alone until the loader is done with it, exactly as {@link FileReader} would read them (and reads a file itself
- * if the thread could not).
- */
-class Prefetcher {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8));
-  private readonly lens: Int32Array;
-  private readonly slots: Uint8Array[];
-  private readonly worker: Worker | undefined;
-  private readonly local = new FileReader();
-  private broken = false;
-
-  constructor(
-    private readonly paths: readonly string[],
-    maxSize: number,
-  ) {
-    // Slots are as large as the largest file, but only the pages a file fills are ever touched.
-    const n = 8;
-    this.lens = new Int32Array(new SharedArrayBuffer(4 * n));
-    this.slots = Array.from({ length: n }, () => new Uint8Array(new SharedArrayBuffer(Math.max(maxSize, 1))));
-    try {
-      this.worker = new Worker(PREFETCH_WORKER, {
-        eval: true,
-        workerData: {
-          paths,
-          ctrl: this.ctrl.buffer,
-          slots: this.slots.map((s) => s.buffer),
-          lens: this.lens.buffer,
-        },
-      });
-      this.worker.unref();
-    } catch {
-      this.broken = true;
-    }
-  }
-
-  /** The bytes of file `i` (files are taken in order), valid until {@link Prefetcher.done}`(i)`. */
-  read(i: number): Uint8Array {
-    if (this.broken) return this.local.read(this.paths[i]);
-    for (let ready = Atomics.load(this.ctrl, 0); ready <= i; ready = Atomics.load(this.ctrl, 0)) {
-      // A thread that never answers is given up on; the files are then read here.
-      if (Atomics.wait(this.ctrl, 0, ready, 10_000) === 'timed-out') {
-        this.close();
-        return this.local.read(this.paths[i]);
-      }
-    }
-    const slot = i % this.slots.length;
-    const len = this.lens[slot];
-    return len < 0 ? this.local.read(this.paths[i]) : this.slots[slot].subarray(0, len);
-  }
-
-  /** File `i` is no longer needed: its slot may take the next file. */
-  done(i: number): void {
-    Atomics.store(this.ctrl, 1, i + 1);
-    Atomics.notify(this.ctrl, 1);
-  }
-
-  /** Stops the thread. */
-  close(): void {
-    this.broken = true;
-    void this.worker?.terminate();
-  }
 }
 
 function treeModuleInfo(path: string, bytes: Uint8Array): TreeModuleRef {
@@ -359,14 +232,17 @@ function relocationCount(k: Kernel<'linux-v26'>): number {
 export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const t0 = performance.now();
   const certs = opts.trustedCerts ?? [];
-  // Files not in memory are read ahead on a second thread while the kernel boots and loads.
+  // Files not in memory are read ahead on a second thread while the kernel boots and loads, and the module
+  // area's memory is faulted in there (the files' total size bounds what their sections take).
   const lazy = opts.modules.every((m) => m.bytes === undefined) && opts.modules.length > 0;
-  const prefetch = lazy
-    ? new Prefetcher(
-        opts.modules.map((m) => m.path),
-        opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
-      )
-    : undefined;
+  const ahead =
+    opts.modules.length > 0
+      ? new LoadAhead(
+          lazy ? opts.modules.map((m) => m.path) : [],
+          opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
+          opts.modules.reduce((n, m) => n + m.size, 0),
+        )
+      : undefined;
   const k = createKernel({
     personality: 'linux-v26',
     config: {
@@ -377,6 +253,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
       forceUnload: true,
     },
   });
+  k.core.memory.useMemorySource(ahead?.source);
   const memBefore = JSON.stringify(k.core.memory.freeList());
   const symBefore = JSON.stringify(k.core.symbols.snapshot());
   const kernelSymbols = k.core.symbols.size;
@@ -389,16 +266,17 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   try {
     for (let i = 0; i < opts.modules.length; i++) {
       const m = opts.modules[i];
-      const bytes = m.bytes ?? (prefetch === undefined ? file.read(m.path) : prefetch.read(i));
+      const bytes = m.bytes ?? (ahead === undefined ? file.read(m.path) : ahead.read(i));
       const before = onLoaded === undefined ? 0 : relocationCount(k);
       const s = onLoaded === undefined ? 0 : performance.now();
       const r = k.sys.init_module(bytes);
-      prefetch?.done(i);
+      ahead?.done(i);
       if (r.ret !== 0) loadFailures.push(`${m.name}: ${r.errno}`);
       if (onLoaded !== undefined) onLoaded(m, performance.now() - s, relocationCount(k) - before);
     }
   } finally {
-    prefetch?.close();
+    ahead?.close();
+    k.core.memory.useMemorySource(undefined);
   }
   const t2 = performance.now();
   const problems = k.core.log

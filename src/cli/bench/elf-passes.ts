@@ -21,34 +21,7 @@ import {
 import { ElfFile } from '../../elf/elf-file.js';
 import { RELOCATORS } from '../../elf/relocate/index.js';
 import { SymbolTable } from '../../elf/symbols.js';
-
-/** Reads whole files into one growing buffer (no per-file allocation); the view is valid until the next read. */
-export class FileReader {
-  private buf = new Uint8Array(1 << 20);
-
-  /** The file's bytes, or `undefined` when it cannot be read. */
-  read(path: string): Uint8Array | undefined {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return undefined;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
-      let at = 0;
-      while (at < size) {
-        const n = readSync(fd, this.buf, at, size - at, at);
-        if (n === 0) break;
-        at += n;
-      }
-      return this.buf.subarray(0, at);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
+import { FileReader } from '../../experiments/file-reader.js';
 
 /** Sections closer than this are read in one call (the padding between them is read too). */
 const READ_MERGE_GAP = 4096;
@@ -85,11 +58,11 @@ export class SymbolTableReader {
         off >= 0 && len >= 0 && off + len <= size && readSync(fd, b, off, len, off) === len;
       const u64 = (o: number): number => v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
       // ELF64 LSB header and a section table of 64-byte entries inside the file; else fall back.
-      if (!at(0, 64) || b[4] !== 2 || b[5] !== 1) return this.whole.read(path);
+      if (!at(0, 64) || b[4] !== 2 || b[5] !== 1) return this.whole.tryRead(path);
       const shoff = u64(40);
       const shnum = v.getUint16(60, true);
       const shstrndx = v.getUint16(62, true);
-      if (v.getUint16(58, true) !== 64 || !at(shoff, shnum * 64)) return this.whole.read(path);
+      if (v.getUint16(58, true) !== 64 || !at(shoff, shnum * 64)) return this.whole.tryRead(path);
       // [offset, end) pairs of the sections to read.
       const ranges = this.ranges;
       ranges.length = 0;
@@ -120,11 +93,11 @@ export class SymbolTableReader {
           if (e > end) end = e;
           continue;
         }
-        if (start >= 0 && !at(start, end - start)) return this.whole.read(path);
+        if (start >= 0 && !at(start, end - start)) return this.whole.tryRead(path);
         start = s;
         end = e;
       }
-      if (start >= 0 && !at(start, end - start)) return this.whole.read(path);
+      if (start >= 0 && !at(start, end - start)) return this.whole.tryRead(path);
       return b.subarray(0, size);
     } finally {
       closeSync(fd);
@@ -229,7 +202,7 @@ export function relocatePass(files: readonly string[]): RelocatePassResult {
   let relocations = 0;
   const failures: string[] = [];
   for (const path of files) {
-    const bytes = reader.read(path);
+    const bytes = reader.tryRead(path);
     const r = bytes === undefined ? 'cannot read' : relocateOne(bytes);
     if (typeof r === 'string') failures.push(`${path}: ${r}`);
     else relocations += r;
