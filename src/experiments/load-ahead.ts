@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { MemorySource } from '../core/address-space.js';
+import type { DigestSource } from '../core/digests.js';
 import { FileReader } from './file-reader.js';
 
 /** Control words shared with the thread. */
@@ -32,11 +33,22 @@ const TOUCH_BATCH = 32;
 const LOAD_AHEAD_WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { paths, ctrl, slots, lens, pool, page, ahead, batch } = workerData;
+const crypto = require('node:crypto');
+const { paths, ctrl, slots, lens, pool, page, ahead, batch, sums, signed } = workerData;
 const c = new Int32Array(ctrl);
 const len = new Int32Array(lens);
 const views = slots.map((s) => new Uint8Array(s));
 const mem = new Uint8Array(pool);
+const sum = sums === undefined ? undefined : new Uint8Array(sums);
+const signedLen = new Int32Array(signed);
+const MARKER = Buffer.from('~Module signature appended~\\n');
+// The signed payload of an appended module signature (file, struct module_signature, marker), or -1.
+function payloadOf(v, n) {
+  const m = MARKER.length;
+  if (n < m + 12 || !Buffer.from(v.buffer, n - m, m).equals(MARKER)) return -1;
+  const p = n - m - 12 - new DataView(v.buffer, n - m - 4, 4).getUint32(0);
+  return p > 0 ? p : -1;
+}
 const pages = Math.floor(mem.length / page);
 function readFile(i) {
   const v = views[i % views.length];
@@ -60,6 +72,14 @@ function readFile(i) {
     got = -1;
   }
   len[i % views.length] = got;
+  signedLen[i % views.length] = -1;
+  if (sum !== undefined && got > 0) {
+    const p = payloadOf(v, got);
+    if (p > 0) {
+      sum.set(crypto.createHash('sha256').update(v.subarray(0, p)).digest(), (i % views.length) * 32);
+      signedLen[i % views.length] = p;
+    }
+  }
   Atomics.store(c, ${FILES_READY}, i + 1);
   Atomics.notify(c, ${FILES_READY});
 }
@@ -93,6 +113,10 @@ export class LoadAhead {
   private readonly lens: Int32Array;
   private readonly slots: Uint8Array[];
   private readonly pool: SharedArrayBuffer;
+  private readonly sums: Uint8Array | undefined;
+  private readonly signedLen: Int32Array;
+  /** The slot of the file between {@link LoadAhead.read} and {@link LoadAhead.done}, else -1. */
+  private current = -1;
   private poolUsed = 0;
   private worker: Worker | undefined;
   private readonly local = new FileReader();
@@ -101,14 +125,18 @@ export class LoadAhead {
    * @param paths - the files, in the order they will be taken
    * @param maxSize - size of the largest file (each slot is that large; a slot's unused pages are never touched)
    * @param poolBytes - size of the memory pool (its pages are faulted in only as the loader gets near them)
+   * @param digests - whether to compute the SHA-256 of each file's signed payload (see {@link LoadAhead.digestSource})
    */
   constructor(
     private readonly paths: readonly string[],
     maxSize: number,
     poolBytes: number,
+    digests = false,
   ) {
     const n = 32;
     this.lens = new Int32Array(new SharedArrayBuffer(4 * n));
+    this.sums = digests ? new Uint8Array(new SharedArrayBuffer(32 * n)) : undefined;
+    this.signedLen = new Int32Array(new SharedArrayBuffer(4 * n));
     this.slots = Array.from({ length: n }, () => new Uint8Array(new SharedArrayBuffer(Math.max(maxSize, 1))));
     this.pool = new SharedArrayBuffer(Math.ceil(poolBytes / PAGE) * PAGE);
     try {
@@ -123,6 +151,8 @@ export class LoadAhead {
           page: PAGE,
           ahead: AHEAD_PAGES,
           batch: TOUCH_BATCH,
+          sums: this.sums?.buffer,
+          signed: this.signedLen.buffer,
         },
       });
       this.worker.unref();
@@ -147,11 +177,14 @@ export class LoadAhead {
     }
     const slot = i % this.slots.length;
     const len = this.lens[slot];
-    return len < 0 ? this.local.read(this.paths[i]) : this.slots[slot].subarray(0, len);
+    if (len < 0) return this.local.read(this.paths[i]);
+    this.current = slot;
+    return this.slots[slot].subarray(0, len);
   }
 
   /** File `i` is no longer needed: its slot may take the next file. */
   done(i: number): void {
+    this.current = -1;
     Atomics.store(this.ctrl, FILES_DONE, i + 1);
     this.wake();
   }
@@ -164,6 +197,20 @@ export class LoadAhead {
     Atomics.store(this.ctrl, POOL_USED, this.poolUsed / PAGE);
     this.wake();
     return new Uint8Array(this.pool, start, bytes);
+  };
+
+  /**
+   * With `digests`: the SHA-256 the thread computed of the current file's signed payload (the file up to its
+   * `struct module_signature`), when asked for exactly those bytes (the slot's own memory, from offset 0, that
+   * long) while the file is current; `undefined` for anything else, which is then computed as usual.
+   */
+  readonly digestSource: DigestSource = (hash, data) => {
+    const slot = this.current;
+    if (this.sums === undefined || slot < 0 || hash !== 'sha256') return undefined;
+    const mine = this.slots[slot];
+    if (data.buffer !== mine.buffer || data.byteOffset !== 0 || data.length !== this.signedLen[slot])
+      return undefined;
+    return this.sums.slice(slot * 32, slot * 32 + 32);
   };
 
   /** Stops the thread; files and memory already handed out stay valid. */

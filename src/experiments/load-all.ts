@@ -241,6 +241,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
           lazy ? opts.modules.map((m) => m.path) : [],
           opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
           opts.modules.reduce((n, m) => n + m.size, 0),
+          certs.length > 0,
         )
       : undefined;
   const k = createKernel({
@@ -254,6 +255,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     },
   });
   k.core.memory.useMemorySource(ahead?.source);
+  k.core.digests.useDigestSource(ahead?.digestSource);
   const memBefore = JSON.stringify(k.core.memory.freeList());
   const symBefore = JSON.stringify(k.core.symbols.snapshot());
   const kernelSymbols = k.core.symbols.size;
@@ -277,6 +279,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   } finally {
     ahead?.close();
     k.core.memory.useMemorySource(undefined);
+    k.core.digests.useDigestSource(undefined);
   }
   const t2 = performance.now();
   const problems = k.core.log

@@ -6,7 +6,7 @@
  * @see certs/system_keyring.c verify_pkcs7_message_sig; crypto/asymmetric_keys/pkcs7_verify.c, pkcs7_trust.c
  * @module
  */
-import { createHash, getHashes, type KeyObject, verify } from 'node:crypto';
+import { constants, createHash, getHashes, type KeyObject, publicDecrypt, verify } from 'node:crypto';
 import { fail, OK_VOID, type Result } from '../../core/result.js';
 import type { TrustedKeyring } from './keyring.js';
 import { OID_DATA, OID_MS_INDIRECT_DATA } from './oids.js';
@@ -29,10 +29,34 @@ function nodeHash(kernelName: string): string | undefined {
   return n !== undefined && NODE_HASHES.has(n) ? n : undefined;
 }
 
-/** `public_key_verify_signature`: `true` when `sig` verifies over the digested message with `key`. */
-function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, digestInput: Uint8Array): boolean {
+/** A message digest with Node's hash name (`crypto_shash_digest`). */
+export type DigestFn = (hash: string, data: Uint8Array) => Uint8Array;
+
+const nodeDigest: DigestFn = (hash, data) => createHash(hash).update(data).digest();
+
+/** EMSA-PKCS1-v1_5 DigestInfo prefixes by Node hash name, as the kernel's `pkcs1pad`/`rsassa-pkcs1` lists them. */
+const DIGEST_INFO: ReadonlyMap<string, Buffer> = new Map(
+  Object.entries({
+    sha1: '3021300906052b0e03021a05000414',
+    sha224: '302d300d06096086480165030402040500041c',
+    sha256: '3031300d060960864801650304020105000420',
+    sha384: '3041300d060960864801650304020205000430',
+    sha512: '3051300d060960864801650304020305000440',
+    'sha3-256': '3031300d060960864801650304020805000420',
+    'sha3-384': '3041300d060960864801650304020905000430',
+    'sha3-512': '3051300d060960864801650304020a05000440',
+  }).map(([h, hex]) => [h, Buffer.from(hex, 'hex')]),
+);
+
+/**
+ * `public_key_verify_signature`: `true` when `sig` verifies over the digest with `key`. RSA works on the digest,
+ * as the kernel does (the signature, exactly the modulus long, decrypted and compared with DigestInfo ‖ digest);
+ * other key types go through Node's verify over the digested message.
+ */
+function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested): boolean {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
-  if (hash === undefined || sinfo.signature === undefined) return false;
+  const sig = sinfo.signature;
+  if (hash === undefined || sig === undefined) return false;
   const keyType = key.asymmetricKeyType;
   if (
     (sinfo.pkeyAlgo === 'rsa') !== (keyType === 'rsa') ||
@@ -40,34 +64,49 @@ function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, digestInput: Ui
   ) {
     return false;
   }
+  const prefix = keyType === 'rsa' ? DIGEST_INFO.get(hash) : undefined;
   try {
-    return verify(hash, digestInput, key, sinfo.signature);
+    if (prefix === undefined) return verify(hash, d.input, key, sig);
+    if (sig.length * 8 !== key.asymmetricKeyDetails?.modulusLength) return false;
+    const em = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
+    return (
+      em.length === prefix.length + d.digest.length &&
+      em.subarray(0, prefix.length).equals(prefix) &&
+      Buffer.from(d.digest.buffer, d.digest.byteOffset, d.digest.length).equals(em.subarray(prefix.length))
+    );
   } catch {
     return false;
   }
 }
 
-/** Per signer: what the signature covers (the data, or the authenticated attributes). */
+/** Per signer: what the signature covers (the data, or the authenticated attributes) and its digest. */
 interface Digested {
   readonly sinfo: Pkcs7SignedInfo;
   readonly input: Uint8Array;
+  readonly digest: Uint8Array;
 }
 
 type Step = Result<void, SigFailure>;
 const warn = (errno: SigFailure['errno'], ...lines: string[]): Step => fail({ errno, lines });
 
 /** `pkcs7_digest`: ENOPKG without the hash; the authenticated attributes' digest checks. */
-function pkcs7Digest(data: Uint8Array, sinfo: Pkcs7SignedInfo): Result<Digested, SigFailure> {
+function pkcs7Digest(
+  data: Uint8Array,
+  sinfo: Pkcs7SignedInfo,
+  digest: DigestFn,
+): Result<Digested, SigFailure> {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
   if (hash === undefined) return fail({ errno: 'ENOPKG', lines: [] });
-  if (sinfo.authattrs === undefined) return { ok: true, value: { sinfo, input: data } };
+  const d = digest(hash, data);
+  if (sinfo.authattrs === undefined) return { ok: true, value: { sinfo, input: data, digest: d } };
   if (sinfo.msgDigest === undefined) {
     return fail({ errno: 'EKEYREJECTED', lines: [`PKCS7: Sig ${sinfo.index}: No messageDigest`] });
   }
-  const d = createHash(hash).update(data).digest();
   if (sinfo.msgDigest.length !== d.length) return fail({ errno: 'EBADMSG', lines: [] });
-  if (!d.equals(sinfo.msgDigest)) return fail({ errno: 'EKEYREJECTED', lines: [] });
-  return { ok: true, value: { sinfo, input: sinfo.authattrs } };
+  if (!Buffer.from(d.buffer, d.byteOffset, d.length).equals(sinfo.msgDigest))
+    return fail({ errno: 'EKEYREJECTED', lines: [] });
+  const input = sinfo.authattrs;
+  return { ok: true, value: { sinfo, input, digest: digest(hash, input) } };
 }
 
 /** `pkcs7_find_key`: the embedded certificate whose id is the signer's. */
@@ -90,6 +129,7 @@ function pkcs7Verify(
   data: Uint8Array,
   usage: KeyUsage,
   lines: string[],
+  digest: DigestFn,
 ): Result<Digested[], SigFailure> {
   const reject = (l: string) => fail({ errno: 'EKEYREJECTED' as const, lines: [...lines, l] });
   switch (usage) {
@@ -109,7 +149,7 @@ function pkcs7Verify(
   }
   const out: Digested[] = [];
   for (const sinfo of msg.signedInfos) {
-    const d = pkcs7Digest(data, sinfo);
+    const d = pkcs7Digest(data, sinfo, digest);
     if (!d.ok) {
       if (d.error.errno === 'ENOPKG') {
         sinfo.unsupportedCrypto = true;
@@ -119,7 +159,7 @@ function pkcs7Verify(
     }
     findKey(msg, sinfo, lines);
     const signer = sinfo.signer;
-    if (signer !== undefined && !publicKeyVerify(signer.publicKey, sinfo, d.value.input)) {
+    if (signer !== undefined && !publicKeyVerify(signer.publicKey, sinfo, d.value)) {
       return fail({ errno: 'EKEYREJECTED', lines });
     }
     out.push(d.value);
@@ -152,7 +192,7 @@ function validateTrustOne(d: Digested, keyring: TrustedKeyring): Step {
   }
   const direct = keyring.find(sinfo.authId);
   if (direct === undefined) return warn('ENOKEY');
-  return publicKeyVerify(direct.publicKey, sinfo, d.input) ? OK_VOID : warn('EKEYREJECTED');
+  return publicKeyVerify(direct.publicKey, sinfo, d) ? OK_VOID : warn('EKEYREJECTED');
 }
 
 /**
@@ -164,6 +204,7 @@ export function verifyPkcs7Signature(
   rawPkcs7: Uint8Array,
   keyring: TrustedKeyring,
   usage: KeyUsage = 'module',
+  digest: DigestFn = nodeDigest,
 ): Result<void, SigFailure> {
   const parsed = pkcs7ParseMessage(rawPkcs7);
   if (!parsed.ok) return parsed;
@@ -171,7 +212,7 @@ export function verifyPkcs7Signature(
   // pkcs7_supply_detached_data
   if (msg.data !== undefined) return warn('EBADMSG', 'PKCS#7 signature with non-detached data');
   const lines: string[] = [];
-  const verified = pkcs7Verify(msg, data, usage, lines);
+  const verified = pkcs7Verify(msg, data, usage, lines, digest);
   if (!verified.ok) return verified;
   // pkcs7_validate_trust: unsupported signers count as ENOPKG, the first hard error wins.
   let cached: SigFailure['errno'] | undefined = 'ENOKEY';

@@ -7,7 +7,12 @@
 import { gunzipSync } from 'node:zlib';
 import type { ErrnoName } from '../../abi/errno.js';
 import { fail, type Result } from '../../core/result.js';
-import { type SigFailure, type TrustedKeyring, verifyPkcs7Signature } from '../../elf/signature/index.js';
+import {
+  type DigestFn,
+  type SigFailure,
+  type TrustedKeyring,
+  verifyPkcs7Signature,
+} from '../../elf/signature/index.js';
 import type { DecompressAlgorithm } from './linux-v26-config.js';
 
 /** `mod_verify_sig`'s PKCS#7 part: `CONFIG_MODULE_SIG` on (a keyring) or off (nothing is checked). */
@@ -18,9 +23,12 @@ export interface SignatureSupport {
   verify(data: Uint8Array, sig: Uint8Array): Result<void, SigFailure>;
 }
 
-/** `CONFIG_MODULE_SIG` with the trusted keyring. */
-export function signatureSupport(keyring: TrustedKeyring): SignatureSupport {
-  return { enabled: true, verify: (data, sig) => verifyPkcs7Signature(data, sig, keyring, 'module') };
+/** `CONFIG_MODULE_SIG` with the trusted keyring, digests computed by `digest`. */
+export function signatureSupport(keyring: TrustedKeyring, digest: DigestFn): SignatureSupport {
+  return {
+    enabled: true,
+    verify: (data, sig) => verifyPkcs7Signature(data, sig, keyring, 'module', digest),
+  };
 }
 
 /** `CONFIG_MODULE_SIG` off. */

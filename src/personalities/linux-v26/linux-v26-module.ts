@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { KernelConfig } from '../../core/kernel-config.js';
+import { KernelCore } from '../../core/kernel-core.js';
 import { TOKENS } from '../../core/tokens.js';
 import { TrustedKeyring } from '../../elf/signature/index.js';
 import type { PersonalityDefinition } from '../personality.js';
@@ -27,7 +28,8 @@ export const linuxV26Module = new ContainerModule(({ bind }) => {
     if (!cfg.moduleSig) return NO_SIGNATURES;
     const ring = new TrustedKeyring();
     for (const c of cfg.trustedCerts) ring.addBlob(readCertificate(c));
-    return signatureSupport(ring);
+    const digests = ctx.get(KernelCore).digests;
+    return signatureSupport(ring, (hash, data) => digests.digest(hash, data));
   });
   bind(V26_TOKENS.Versions).toDynamicValue((ctx) =>
     ctx.get<LinuxV26Config>(V26_TOKENS.Config).modversions ? MODVERSIONS : NO_MODVERSIONS,

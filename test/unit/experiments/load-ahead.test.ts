@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AddressSpace } from '../../../src/core/address-space.js';
+import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
 import { LoadAhead } from '../../../src/experiments/load-ahead.js';
 
 describe('LoadAhead', () => {
@@ -57,6 +59,37 @@ describe('LoadAhead', () => {
       expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(b.buffer).toBeInstanceOf(ArrayBuffer);
       expect(b.every((x) => x === 0)).toBe(true);
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it("answers the SHA-256 of the current signed file's payload, and only for exactly those bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-ahead-sig-'));
+    const key = generateSigningKey();
+    const payloads = [0, 1, 2].map((i) => new Uint8Array(5000 + i).fill(i + 1));
+    const paths = payloads.map((p, i) => {
+      const path = join(dir, `s${i}.ko`);
+      writeFileSync(path, i === 2 ? p : signModule(p, key));
+      return path;
+    });
+    const ahead = new LoadAhead(paths, 6000 + 4096, 1 << 20, true);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const bytes = ahead.read(i);
+        const n = payloads[i].length;
+        const answer = ahead.digestSource('sha256', bytes.subarray(0, n));
+        if (i === 2) expect(answer).toBeUndefined();
+        else
+          expect(Buffer.from(answer ?? []).toString('hex')).toBe(
+            createHash('sha256').update(payloads[i]).digest('hex'),
+          );
+        expect(ahead.digestSource('sha256', bytes.subarray(0, n - 1))).toBeUndefined();
+        expect(ahead.digestSource('sha512', bytes.subarray(0, n))).toBeUndefined();
+        expect(ahead.digestSource('sha256', bytes.slice(0, n))).toBeUndefined();
+        ahead.done(i);
+        expect(ahead.digestSource('sha256', bytes.subarray(0, n))).toBeUndefined();
+      }
     } finally {
       ahead.close();
     }

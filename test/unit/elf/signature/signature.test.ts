@@ -3,7 +3,7 @@
  * parser's refusals (errno and printed line), `pkcs7_verify`'s module usage rules, trust by issuer+serial or
  * subject key identifier, embedded signer certificates, several signers, RSA and ECDSA keys.
  */
-import { sign } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { der, int, nul, octets, oid, seq, set } from '../../../../src/elf/signature/der-writer.js';
 import {
@@ -230,6 +230,30 @@ describe('verify_pkcs7_signature for modules', () => {
     const bad = new Uint8Array(sign('sha256', DATA, key.privateKey));
     bad[10] ^= 1;
     expect(outcome(p7({ signature: bad })).errno).toBe('EKEYREJECTED');
+  });
+
+  it('an RSA signature not exactly the modulus long is EKEYREJECTED, even with the same value', () => {
+    // Find a data whose signature starts with a zero byte: without it the number is the same, the length not.
+    for (let i = 0; ; i++) {
+      const data = new TextEncoder().encode(`module ${i}`);
+      const full = new Uint8Array(sign('sha256', data, key.privateKey));
+      if (full[0] !== 0) continue;
+      expect(verifyPkcs7Signature(data, p7({ signature: full }), ring).ok).toBe(true);
+      const short = verifyPkcs7Signature(data, p7({ signature: full.subarray(1) }), ring);
+      expect(short.ok ? 'ok' : short.error.errno).toBe('EKEYREJECTED');
+      break;
+    }
+  });
+
+  it("RSA verification on the digest agrees with Node's verify over the message for damaged signatures", () => {
+    const good = new Uint8Array(sign('sha256', DATA, key.privateKey));
+    for (let bit = 0; bit < good.length * 8; bit += 97) {
+      const bad = good.slice();
+      bad[bit >> 3] ^= 1 << (bit & 7);
+      const node = verify('sha256', DATA, key.cert.x509.publicKey, bad);
+      expect(outcome(p7({ signature: bad })).errno).toBe(node ? 'ok' : 'EKEYREJECTED');
+    }
+    expect(outcome(p7({ signature: good })).errno).toBe('ok');
   });
 
   it('trust by subject key identifier (sign-file -k), ECDSA keys, other digests', () => {
