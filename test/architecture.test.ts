@@ -12,6 +12,7 @@ const LAYERS: readonly [RegExp, number, string][] = [
   [/^abi\//, 0, 'abi'],
   [/^core\/(result|kernel-error)\.ts$/, 0.5, 'error model'],
   [/^types\//, 0.5, 'ambient types'],
+  [/^host\//, 0.5, 'host I/O'],
   [/^elf\//, 1, 'elf'],
   [/^core\//, 2, 'core'],
   [/^personalities\//, 3, 'personalities'],

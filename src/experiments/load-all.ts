@@ -8,9 +8,9 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { ElfFile } from '../elf/elf-file.js';
 import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
+import { FileReader } from '../host/file-reader.js';
+import { ReadAhead } from '../host/read-ahead.js';
 import { createKernel, type Kernel } from '../kernel.js';
-import { FileReader } from './file-reader.js';
-import { LoadAhead } from './load-ahead.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
 export interface TreeModuleRef {
@@ -237,12 +237,12 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const lazy = opts.modules.every((m) => m.bytes === undefined) && opts.modules.length > 0;
   const ahead =
     opts.modules.length > 0
-      ? new LoadAhead(
-          lazy ? opts.modules.map((m) => m.path) : [],
-          opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
-          opts.modules.reduce((n, m) => n + m.size, 0),
-          certs.length > 0,
-        )
+      ? new ReadAhead({
+          paths: lazy ? opts.modules.map((m) => m.path) : [],
+          slotBytes: opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
+          poolBytes: opts.modules.reduce((n, m) => n + m.size, 0),
+          digests: certs.length > 0,
+        })
       : undefined;
   const k = createKernel({
     personality: 'linux-v26',
@@ -254,8 +254,8 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
       forceUnload: true,
     },
   });
-  k.core.memory.useMemorySource(ahead?.source);
-  k.core.digests.useDigestSource(ahead?.digestSource);
+  k.core.memory.useMemorySource(ahead?.memory);
+  k.core.digests.useDigestSource(ahead?.digest);
   const memBefore = JSON.stringify(k.core.memory.freeList());
   const symBefore = JSON.stringify(k.core.symbols.snapshot());
   const kernelSymbols = k.core.symbols.size;
@@ -268,7 +268,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   try {
     for (let i = 0; i < opts.modules.length; i++) {
       const m = opts.modules[i];
-      const bytes = m.bytes ?? (ahead === undefined ? file.read(m.path) : ahead.read(i));
+      const bytes = m.bytes ?? (lazy ? ahead?.read(i) : undefined) ?? file.read(m.path);
       const before = onLoaded === undefined ? 0 : relocationCount(k);
       const s = onLoaded === undefined ? 0 : performance.now();
       const r = k.sys.init_module(bytes);

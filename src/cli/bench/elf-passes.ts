@@ -21,7 +21,7 @@ import {
 import { ElfFile } from '../../elf/elf-file.js';
 import { RELOCATORS } from '../../elf/relocate/index.js';
 import { SymbolTable } from '../../elf/symbols.js';
-import { FileReader } from '../../experiments/file-reader.js';
+import { FileReader } from '../../host/file-reader.js';
 
 /** Sections closer than this are read in one call (the padding between them is read too). */
 const READ_MERGE_GAP = 4096;

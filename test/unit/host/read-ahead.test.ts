@@ -5,31 +5,35 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AddressSpace } from '../../../src/core/address-space.js';
 import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
-import { LoadAhead } from '../../../src/experiments/load-ahead.js';
+import { ReadAhead } from '../../../src/host/read-ahead.js';
 
-describe('LoadAhead', () => {
-  it('hands over every file exactly as read, in order, more files than slots, and a missing one read here', () => {
+describe('ReadAhead', () => {
+  it('hands over every file exactly as read, in order, more files than slots; leaves a missing or too large file to the caller', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-ahead-'));
     const paths = Array.from({ length: 70 }, (_, i) => {
       const p = join(dir, `f${i}.ko`);
       writeFileSync(p, Buffer.alloc(100 + i * 37, i & 0xff));
       return p;
     });
-    const ahead = new LoadAhead(paths, 100 + 69 * 37, 1 << 20);
+    const ahead = new ReadAhead({ paths: [...paths, join(dir, 'missing.ko')], slotBytes: 100 + 68 * 37 });
     try {
       for (let i = 0; i < paths.length; i++) {
-        expect(Buffer.from(ahead.read(i)).equals(readFileSync(paths[i]))).toBe(true);
+        const got = ahead.read(i);
+        // The last file is larger than a slot: the caller reads it.
+        if (i === paths.length - 1) expect(got).toBeUndefined();
+        else expect(Buffer.from(got ?? []).equals(readFileSync(paths[i]))).toBe(true);
         ahead.done(i);
       }
+      expect(ahead.read(paths.length)).toBeUndefined();
     } finally {
       ahead.close();
     }
   });
 
   it('gives the module area zero-filled memory that keeps what the loader writes while the thread runs ahead', () => {
-    const ahead = new LoadAhead([], 1, 8 * AddressSpace.chunkBytes);
+    const ahead = new ReadAhead({ paths: [], slotBytes: 1, poolBytes: 8 * AddressSpace.chunkBytes });
     const space = new AddressSpace();
-    space.useMemorySource(ahead.source);
+    space.useMemorySource(ahead.memory);
     try {
       const regions = [];
       for (let i = 0; i < 40; i++) {
@@ -52,10 +56,10 @@ describe('LoadAhead', () => {
   });
 
   it('falls back to fresh memory once the pool is used up', () => {
-    const ahead = new LoadAhead([], 1, AddressSpace.chunkBytes);
+    const ahead = new ReadAhead({ paths: [], slotBytes: 1, poolBytes: AddressSpace.chunkBytes });
     try {
-      const a = ahead.source(AddressSpace.chunkBytes);
-      const b = ahead.source(AddressSpace.chunkBytes);
+      const a = ahead.memory(AddressSpace.chunkBytes);
+      const b = ahead.memory(AddressSpace.chunkBytes);
       expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(b.buffer).toBeInstanceOf(ArrayBuffer);
       expect(b.every((x) => x === 0)).toBe(true);
@@ -73,22 +77,22 @@ describe('LoadAhead', () => {
       writeFileSync(path, i === 2 ? p : signModule(p, key));
       return path;
     });
-    const ahead = new LoadAhead(paths, 6000 + 4096, 1 << 20, true);
+    const ahead = new ReadAhead({ paths, slotBytes: 6000 + 4096, digests: true });
     try {
       for (let i = 0; i < 3; i++) {
-        const bytes = ahead.read(i);
+        const bytes = ahead.read(i) ?? new Uint8Array(0);
         const n = payloads[i].length;
-        const answer = ahead.digestSource('sha256', bytes.subarray(0, n));
+        const answer = ahead.digest('sha256', bytes.subarray(0, n));
         if (i === 2) expect(answer).toBeUndefined();
         else
           expect(Buffer.from(answer ?? []).toString('hex')).toBe(
             createHash('sha256').update(payloads[i]).digest('hex'),
           );
-        expect(ahead.digestSource('sha256', bytes.subarray(0, n - 1))).toBeUndefined();
-        expect(ahead.digestSource('sha512', bytes.subarray(0, n))).toBeUndefined();
-        expect(ahead.digestSource('sha256', bytes.slice(0, n))).toBeUndefined();
+        expect(ahead.digest('sha256', bytes.subarray(0, n - 1))).toBeUndefined();
+        expect(ahead.digest('sha512', bytes.subarray(0, n))).toBeUndefined();
+        expect(ahead.digest('sha256', bytes.slice(0, n))).toBeUndefined();
         ahead.done(i);
-        expect(ahead.digestSource('sha256', bytes.subarray(0, n))).toBeUndefined();
+        expect(ahead.digest('sha256', bytes.subarray(0, n))).toBeUndefined();
       }
     } finally {
       ahead.close();
