@@ -69,21 +69,35 @@ function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested): b
     if (prefix === undefined) return verify(hash, d.input, key, sig);
     if (sig.length * 8 !== key.asymmetricKeyDetails?.modulusLength) return false;
     const em = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
+    const digest = d.digest();
     return (
-      em.length === prefix.length + d.digest.length &&
+      em.length === prefix.length + digest.length &&
       em.subarray(0, prefix.length).equals(prefix) &&
-      Buffer.from(d.digest.buffer, d.digest.byteOffset, d.digest.length).equals(em.subarray(prefix.length))
+      Buffer.from(digest.buffer, digest.byteOffset, digest.length).equals(em.subarray(prefix.length))
     );
   } catch {
     return false;
   }
 }
 
-/** Per signer: what the signature covers (the data, or the authenticated attributes) and its digest. */
+/**
+ * Per signer: what the signature covers (the data, or the authenticated attributes) and its digest. The kernel
+ * computes the digest at once; here it is computed when first needed (a signer without a key never needs it),
+ * which no caller can tell apart.
+ */
 interface Digested {
   readonly sinfo: Pkcs7SignedInfo;
   readonly input: Uint8Array;
-  readonly digest: Uint8Array;
+  readonly digest: () => Uint8Array;
+}
+
+/** `fn` computed once, on the first call. */
+function once(fn: () => Uint8Array): () => Uint8Array {
+  let v: Uint8Array | undefined;
+  return () => {
+    v ??= fn();
+    return v;
+  };
 }
 
 type Step = Result<void, SigFailure>;
@@ -97,16 +111,17 @@ function pkcs7Digest(
 ): Result<Digested, SigFailure> {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
   if (hash === undefined) return fail({ errno: 'ENOPKG', lines: [] });
-  const d = digest(hash, data);
-  if (sinfo.authattrs === undefined) return { ok: true, value: { sinfo, input: data, digest: d } };
+  if (sinfo.authattrs === undefined)
+    return { ok: true, value: { sinfo, input: data, digest: once(() => digest(hash, data)) } };
   if (sinfo.msgDigest === undefined) {
     return fail({ errno: 'EKEYREJECTED', lines: [`PKCS7: Sig ${sinfo.index}: No messageDigest`] });
   }
+  const d = digest(hash, data);
   if (sinfo.msgDigest.length !== d.length) return fail({ errno: 'EBADMSG', lines: [] });
   if (!Buffer.from(d.buffer, d.byteOffset, d.length).equals(sinfo.msgDigest))
     return fail({ errno: 'EKEYREJECTED', lines: [] });
   const input = sinfo.authattrs;
-  return { ok: true, value: { sinfo, input, digest: digest(hash, input) } };
+  return { ok: true, value: { sinfo, input, digest: once(() => digest(hash, input)) } };
 }
 
 /** `pkcs7_find_key`: the embedded certificate whose id is the signer's. */
