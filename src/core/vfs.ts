@@ -72,6 +72,8 @@ interface Node {
   writers: number;
   /** Contents computed on every read (procfs / sysfs). */
   generate?: () => Uint8Array | string;
+  /** A directory whose contents are created when first needed (see {@link Vfs.registerLazyDir}). */
+  populate?: () => void;
 }
 
 /**
@@ -119,7 +121,7 @@ export class Vfs implements Snapshottable {
     const notDir = () => err('ENOTDIR', `${path ?? `/${parts.join('/')}`}: not a directory`);
     let cur = this.root;
     for (const name of parts) {
-      const children = cur.children;
+      const children = this.kids(cur);
       if (children === undefined) return notDir();
       let next = children.get(name);
       if (next === undefined) {
@@ -169,7 +171,7 @@ export class Vfs implements Snapshottable {
     if (!parts.ok) return parts;
     const d = this.mkdirParts(parts.value, dir);
     if (!d.ok) return d;
-    const children = d.value.children as Map<string, Node>;
+    const children = this.kids(d.value) as Map<string, Node>;
     const dirBytes = Buffer.byteLength(dir);
     for (const f of files) {
       const mode = f.mode ?? 0o444;
@@ -198,6 +200,33 @@ export class Vfs implements Snapshottable {
     return OK_VOID;
   }
 
+  /**
+   * Creates the directory `path` (as {@link Vfs.mkdirp}) whose contents `populate` creates, through this file
+   * system's own calls, the first time anything looks inside it (a walk through it, a listing, a snapshot). For
+   * sysfs directories most of which are never looked at; inode numbers inside are given out at that time.
+   */
+  registerLazyDir(path: string, populate: () => void): Result<void> {
+    const parts = this.split(path);
+    if (!parts.ok) return parts;
+    const d = this.mkdirParts(parts.value, path);
+    if (!d.ok) return d;
+    d.value.populate = populate;
+    return OK_VOID;
+  }
+
+  /** Whether `path` exists and nothing on the way to it or in it is still waiting to be created. */
+  isPopulated(path: string): boolean {
+    const parts = this.split(path);
+    if (!parts.ok) return false;
+    let cur: Node | undefined = this.root;
+    for (const name of parts.value) {
+      if (cur.populate !== undefined) return false;
+      cur = cur.children?.get(name);
+      if (cur === undefined) return false;
+    }
+    return cur.populate === undefined;
+  }
+
   /** Removes a file or a directory with everything under it (host side; `rm -r`). */
   removeTree(path: string): Result<void> {
     const parts = this.split(path);
@@ -215,10 +244,11 @@ export class Vfs implements Snapshottable {
     }
     const parent = this.walk(parts.value, false);
     if (!parent.ok) return parent;
-    const child = parent.value.children?.get(name);
+    const siblings = this.kids(parent.value);
+    const child = siblings?.get(name);
     if (child === undefined) return err('ENOENT', `${path}: no such file`);
     drop(child);
-    parent.value.children?.delete(name);
+    siblings?.delete(name);
     return OK_VOID;
   }
 
@@ -230,10 +260,11 @@ export class Vfs implements Snapshottable {
     if (name === undefined) return err('EBUSY', 'cannot remove /');
     const parent = this.walk(parts.value, false);
     if (!parent.ok) return parent;
-    const child = parent.value.children?.get(name);
+    const siblings = this.kids(parent.value);
+    const child = siblings?.get(name);
     if (child === undefined) return err('ENOENT', `${path}: no such file`);
-    if ((child.children?.size ?? 0) > 0) return err('ENOTEMPTY', `${path}: directory not empty`);
-    parent.value.children?.delete(name);
+    if ((this.kids(child)?.size ?? 0) > 0) return err('ENOTEMPTY', `${path}: directory not empty`);
+    siblings?.delete(name);
     this.inodes.delete(child.ino);
     return OK_VOID;
   }
@@ -264,8 +295,9 @@ export class Vfs implements Snapshottable {
   readdir(path: string): Result<string[]> {
     const n = this.lookup(path, false);
     if (!n.ok) return n;
-    if (n.value.children === undefined) return err('ENOTDIR', `${path}: not a directory`);
-    return ok([...n.value.children.keys()].sort());
+    const children = this.kids(n.value);
+    if (children === undefined) return err('ENOTDIR', `${path}: not a directory`);
+    return ok([...children.keys()].sort());
   }
 
   /**
@@ -333,22 +365,25 @@ export class Vfs implements Snapshottable {
 
   /** @inheritDoc */
   snapshot(): JsonValue {
-    const walk = (n: Node): JsonValue => ({
-      type: n.type,
-      mode: n.mode,
-      uid: n.uid,
-      gid: n.gid,
-      ...(n.generate === undefined ? { data: bytesToJson(n.data) } : { generated: true }),
-      ...(n.children === undefined
-        ? {}
-        : {
-            children: Object.fromEntries(
-              [...n.children]
-                .filter(([, c]) => c.generate === undefined || c.children)
-                .map(([k, c]) => [k, walk(c)]),
-            ),
-          }),
-    });
+    const walk = (n: Node): JsonValue => {
+      const children = this.kids(n);
+      return {
+        type: n.type,
+        mode: n.mode,
+        uid: n.uid,
+        gid: n.gid,
+        ...(n.generate === undefined ? { data: bytesToJson(n.data) } : { generated: true }),
+        ...(children === undefined
+          ? {}
+          : {
+              children: Object.fromEntries(
+                [...children]
+                  .filter(([, c]) => c.generate === undefined || c.children)
+                  .map(([k, c]) => [k, walk(c)]),
+              ),
+            }),
+      };
+    };
     return { root: walk(this.root) };
   }
 
@@ -366,16 +401,27 @@ export class Vfs implements Snapshottable {
       if (o.children !== undefined) {
         for (const [name, child] of Object.entries(asObject(o.children, 'vfs children'))) {
           const type = String(asObject(child, 'vfs node').type) as FileType;
-          let existing = into.children?.get(name);
+          const siblings = this.kids(into);
+          let existing = siblings?.get(name);
           if (existing === undefined) {
             existing = this.node(type, 0);
-            into.children?.set(name, existing);
+            siblings?.set(name, existing);
           }
           build(child, existing);
         }
       }
     };
     build(asObject(state, 'vfs').root, this.root);
+  }
+
+  /** A directory's children, a lazy directory's created first; `undefined` for anything but a directory. */
+  private kids(n: Node): Map<string, Node> | undefined {
+    const populate = n.populate;
+    if (populate !== undefined) {
+      n.populate = undefined;
+      populate();
+    }
+    return n.children;
   }
 
   private node(type: FileType, mode: number): Node {
@@ -430,9 +476,10 @@ export class Vfs implements Snapshottable {
   private walk(parts: readonly string[], checkAccess: boolean): Result<Node> {
     let cur = this.root;
     for (const name of parts) {
-      if (cur.children === undefined) return err('ENOTDIR', 'not a directory');
+      const children = this.kids(cur);
+      if (children === undefined) return err('ENOTDIR', 'not a directory');
       if (checkAccess && !this.permits(cur, 1)) return err('EACCES', 'search permission denied');
-      const next = cur.children.get(name);
+      const next = children.get(name);
       if (next === undefined) return err('ENOENT', `${name}: no such file or directory`);
       cur = next;
     }
@@ -451,14 +498,15 @@ export class Vfs implements Snapshottable {
     if (name === undefined) return err('EEXIST', '/ exists');
     const parent = this.mkdirParts(parts.value);
     if (!parent.ok) return parent;
-    const existing = parent.value.children?.get(name);
+    const siblings = this.kids(parent.value);
+    const existing = siblings?.get(name);
     if (existing !== undefined) {
       if (existing.type !== type) return err('EEXIST', `${path} exists with another type`);
       existing.mode = mode;
       return ok(existing);
     }
     const n = this.node(type, mode);
-    parent.value.children?.set(name, n);
+    siblings?.set(name, n);
     return ok(n);
   }
 

@@ -364,16 +364,33 @@ export class LinuxV26Kernel {
     return lines.join('');
   }
 
-  /** Creates `/sys/module/<name>/…` (`mod_sysfs_setup`). EINVAL when the directory exists. */
+  /**
+   * Creates `/sys/module/<name>/…` (`mod_sysfs_setup`). EINVAL when the directory exists. The directory's
+   * contents are created when first looked at (most never are): the same files, in the same order.
+   */
   sysfsSetup(m: LoadedModule): Result<void> {
     const vfs = this.core.vfs;
     const name = m.record.name;
     const dir = `/sys/module/${name}`;
     if (vfs.stat(dir).ok) return err('EINVAL', `${name}: module is already loaded`);
+    vfs.registerLazyDir(dir, () => this.sysfsPopulate(m));
+    // A holder link in a directory already created; the others get theirs when they are created.
+    for (const used of this.core.modules.uses(name)) {
+      if (vfs.isPopulated(`/sys/module/${used}`))
+        vfs.registerGenerated(`/sys/module/${used}/holders/${name}`, () => '', 0o777);
+    }
+    return OK_VOID;
+  }
+
+  /** The contents of `/sys/module/<name>`: attributes, `holders/` (with a link per user), `notes/`, `parameters/`, `sections/`. */
+  private sysfsPopulate(m: LoadedModule): void {
+    const vfs = this.core.vfs;
+    const name = m.record.name;
+    const dir = `/sys/module/${name}`;
     vfs.mkdirp(`${dir}/holders`);
     vfs.mkdirp(`${dir}/notes`);
     const x = moduleExtra(m.record);
-    // One walk per directory (a module has some 40 files): same files, same order, same inode numbers.
+    // One walk per directory (a module has some 40 files).
     const top: GeneratedFile[] = [
       { name: 'initstate', generate: () => `${SYSFS_STATE[this.state(m)]}\n` },
       { name: 'coresize', generate: () => `${x.coreSize}\n` },
@@ -394,10 +411,10 @@ export class LinuxV26Kernel {
       `${dir}/sections`,
       x.sections.map(([sec, addr]) => ({ name: sec, generate: () => `0x${addr}\n`, mode: 0o400 })),
     );
-    for (const used of this.core.modules.uses(name)) {
-      vfs.registerGenerated(`/sys/module/${used}/holders/${name}`, () => '', 0o777);
-    }
-    return OK_VOID;
+    vfs.registerGeneratedIn(
+      `${dir}/holders`,
+      this.core.modules.usedBy(name).map((user) => ({ name: user, generate: () => '', mode: 0o777 })),
+    );
   }
 
   private registerParam(m: LoadedModule, p: ParamDef): void {
@@ -411,8 +428,10 @@ export class LinuxV26Kernel {
   /** Removes `/sys/module/<name>` and the holder links it made (`mod_sysfs_teardown`). */
   sysfsTeardown(m: LoadedModule): void {
     const name = m.record.name;
-    for (const used of this.core.modules.uses(name))
-      this.core.vfs.unlink(`/sys/module/${used}/holders/${name}`);
+    for (const used of this.core.modules.uses(name)) {
+      if (this.core.vfs.isPopulated(`/sys/module/${used}`))
+        this.core.vfs.unlink(`/sys/module/${used}/holders/${name}`);
+    }
     removeTree(this.core, `/sys/module/${name}`);
   }
 

@@ -35,6 +35,31 @@ describe('linux-v26 delete_module and views', () => {
     expect(k.core.memory.allocations()).toEqual([]);
   });
 
+  it('/sys/module/<used>/holders lists each user, whether the directory was looked at before or after it loaded', () => {
+    const k = v26();
+    expect(k.sys.init_module(ko({ name: 'base', exports: ['base_fn'] })).ret).toBe(0);
+    expect(k.sys.init_module(ko({ name: 'early', imports: [{ name: 'base_fn', module: 'base' }] })).ret).toBe(
+      0,
+    );
+    // base's directory is created now, with early's link; late's link is added as late loads.
+    expect(k.core.vfs.readdir('/sys/module/base/holders')).toEqual({ ok: true, value: ['early'] });
+    expect(k.sys.init_module(ko({ name: 'late', imports: [{ name: 'base_fn', module: 'base' }] })).ret).toBe(
+      0,
+    );
+    expect(k.core.vfs.readdir('/sys/module/base/holders')).toEqual({ ok: true, value: ['early', 'late'] });
+    expect(k.sys.delete_module('early').ret).toBe(0);
+    expect(k.core.vfs.readdir('/sys/module/base/holders')).toEqual({ ok: true, value: ['late'] });
+    // A directory never looked at while its users came and went is created with the users of now.
+    expect(k.sys.init_module(ko({ name: 'base2', exports: ['base2_fn'] })).ret).toBe(0);
+    for (const u of ['u1', 'u2', 'u3'])
+      expect(k.sys.init_module(ko({ name: u, imports: [{ name: 'base2_fn', module: 'base2' }] })).ret).toBe(
+        0,
+      );
+    expect(k.sys.delete_module('u2').ret).toBe(0);
+    expect(k.core.vfs.readdir('/sys/module/base2/holders')).toEqual({ ok: true, value: ['u1', 'u3'] });
+    expect(k.read('/sys/module/u3/initstate')).toBe('live\n');
+  });
+
   it('the throwing conveniences raise KmodsimError with the errno', () => {
     const k = v26();
     k.sys.load(ko({ name: 'conv' }));
