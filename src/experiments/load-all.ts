@@ -239,7 +239,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     opts.modules.length > 0
       ? new ReadAhead({
           paths: lazy ? opts.modules.map((m) => m.path) : [],
-          slotBytes: opts.modules.reduce((n, m) => Math.max(n, m.size), 0),
+          ringBytes: Math.max(64 << 20, 2 * opts.modules.reduce((n, m) => Math.max(n, m.size), 0)),
           poolBytes: opts.modules.reduce((n, m) => n + m.size, 0),
           digests: certs.length > 0,
         })

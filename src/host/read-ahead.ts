@@ -1,7 +1,8 @@
 /**
  * A second thread that works ahead of a caller going through a list of files, as the I/O of `modprobe` processes
- * and the kernel's page allocator work beside a busy `init_module`, or readahead beside depmod:
- * - it reads the next files into slots of shared memory;
+ * and the kernel's page allocator work beside a busy `init_module`:
+ * - it reads the next files into a ring of shared memory (each file contiguous, page aligned), as far ahead as
+ *   the ring has room for;
  * - optionally it faults in the pages of a pool of zero-filled memory the caller takes from in order (in this
  *   machine's virtual memory the first touch of a fresh page costs far more than a copy into it, while the
  *   kernel's vmalloc takes pages from a free list that is already there);
@@ -17,30 +18,38 @@ const FILES_READY = 0;
 const FILES_DONE = 1;
 const POOL_USED = 2;
 const WAKE = 3;
+/** Ring position (in pages, counted from the start, never wrapped) up to which the caller is done. */
+const RING_DONE = 4;
 
 const PAGE = 4096;
-/** Files read ahead (each in its own slot). */
-const SLOTS = 32;
+/** Files the thread may be ahead of the caller (whatever their size). */
+const QUEUE = 1024;
 /** Pages of the pool kept faulted in ahead of the caller. */
 const AHEAD_PAGES = 8192;
 /** Pages touched between two looks at the file queue (the files come first: the caller waits on them). */
 const TOUCH_BATCH = 32;
 const DIGEST_BYTES = 32;
+/** Default ring size. */
+const RING_BYTES = 64 << 20;
 
 /**
- * The thread. Files: file `i` into slot `i % slots` once the caller is done with file `i - slots`; length -1
- * when it cannot be read or outgrew its slot. Pool: pages from where the caller has got to, up to `ahead`
- * further. Stops when the caller sets `POOL_USED` to -1.
+ * The thread. File `i` goes to queue entry `i % queue`: its ring position in pages (counted without wrapping) and
+ * its length, -1 when it cannot be read or is larger than half the ring. A file goes where the last one ended,
+ * or to the ring's start when it would not fit before the end, once the caller is done with what was there.
+ * Pool: pages from where the caller has got to, up to `ahead` further. Stops when the caller sets `POOL_USED`
+ * to -1.
  */
 const READ_AHEAD_WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { ctrl, slots, lens, pool, page, ahead, batch, sums, signed, paths } = workerData;
+const { paths, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed } = workerData;
 const c = new Int32Array(ctrl);
 const crypto = sums === undefined ? undefined : require('node:crypto');
+const buf = new Uint8Array(ring);
+const ringPages = buf.length / page;
+const start = new Int32Array(starts);
 const len = new Int32Array(lens);
 const signedLen = new Int32Array(signed);
-const views = slots.map((s) => new Uint8Array(s));
 const mem = new Uint8Array(pool);
 const pages = Math.floor(mem.length / page);
 const sum = sums === undefined ? undefined : new Uint8Array(sums);
@@ -48,52 +57,73 @@ const MARKER = Buffer.from('~Module signature appended~\\n');
 // The signed payload of an appended module signature (file, struct module_signature, marker), or -1.
 function payloadOf(v, n) {
   const m = MARKER.length;
-  if (n < m + 12 || !Buffer.from(v.buffer, n - m, m).equals(MARKER)) return -1;
-  const p = n - m - 12 - new DataView(v.buffer, n - m - 4, 4).getUint32(0);
+  if (n < m + 12 || !Buffer.from(v.buffer, v.byteOffset + n - m, m).equals(MARKER)) return -1;
+  const p = n - m - 12 - new DataView(v.buffer, v.byteOffset + n - m - 4, 4).getUint32(0);
   return p > 0 ? p : -1;
 }
-function readFile(i) {
-  const s = i % views.length;
-  const v = views[s];
-  let got = -1;
-  try {
-    const fd = fs.openSync(paths[i], 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size <= v.length) {
-        got = 0;
-        while (got < size) {
-          const n = fs.readSync(fd, v, got, size - got, got);
-          if (n === 0) break;
-          got += n;
-        }
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    got = -1;
-  }
-  len[s] = got;
-  signedLen[s] = -1;
+let next = 0;
+let head = 0;
+// The next file, opened, with its size: it waits here while the ring has no room for it.
+let pending;
+function publish(i, at, got, v) {
+  const e = i % queue;
+  start[e] = at;
+  len[e] = got;
+  signedLen[e] = -1;
   if (sum !== undefined && got > 0) {
     const p = payloadOf(v, got);
     if (p > 0) {
-      sum.set(crypto.createHash('sha256').update(v.subarray(0, p)).digest(), s * ${DIGEST_BYTES});
-      signedLen[s] = p;
+      sum.set(crypto.createHash('sha256').update(v.subarray(0, p)).digest(), e * ${DIGEST_BYTES});
+      signedLen[e] = p;
     }
   }
   Atomics.store(c, ${FILES_READY}, i + 1);
   Atomics.notify(c, ${FILES_READY});
 }
-let next = 0;
+// Reads the next file if the ring has room; false when it has to wait for the caller.
+function readNext() {
+  if (pending === undefined) {
+    try {
+      const fd = fs.openSync(paths[next], 'r');
+      try {
+        pending = { fd, size: fs.fstatSync(fd).size };
+      } catch {
+        fs.closeSync(fd);
+      }
+    } catch {}
+    if (pending === undefined || pending.size * 2 > buf.length) {
+      if (pending !== undefined) fs.closeSync(pending.fd);
+      pending = undefined;
+      publish(next++, head, -1);
+      return true;
+    }
+  }
+  const need = Math.ceil(pending.size / page);
+  let at = head;
+  if ((at % ringPages) + need > ringPages) at += ringPages - (at % ringPages);
+  if (at + need - Atomics.load(c, ${RING_DONE}) > ringPages) return false;
+  const off = (at % ringPages) * page;
+  const v = buf.subarray(off, off + pending.size);
+  let got = 0;
+  try {
+    while (got < pending.size) {
+      const n = fs.readSync(pending.fd, v, got, pending.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+  } catch {
+    got = -1;
+  }
+  fs.closeSync(pending.fd);
+  pending = undefined;
+  head = at + need;
+  publish(next++, at, got, v);
+  return true;
+}
 let touched = 0;
 for (;;) {
   const wake = Atomics.load(c, ${WAKE});
-  if (next < paths.length && next - Atomics.load(c, ${FILES_DONE}) < views.length) {
-    readFile(next++);
-    continue;
-  }
+  if (next < paths.length && next - Atomics.load(c, ${FILES_DONE}) < queue && readNext()) continue;
   const used = Atomics.load(c, ${POOL_USED});
   if (used < 0) break;
   if (touched < used) touched = used;
@@ -111,8 +141,8 @@ for (;;) {
 export interface ReadAheadOptions {
   /** The files, in the order they will be taken. */
   readonly paths: readonly string[];
-  /** Size of each slot: larger files are left to the caller (a slot's unused pages are never touched). */
-  readonly slotBytes: number;
+  /** Size of the ring the files are read into (default 64 MiB); a file larger than half of it is left to the caller. */
+  readonly ringBytes?: number;
   /** Bytes of zero-filled memory handed out by {@link ReadAhead.memory} and faulted in ahead of it (default 0). */
   readonly poolBytes?: number;
   /** Whether to compute the SHA-256 of each file's signed payload (see {@link ReadAhead.digest}). */
@@ -124,26 +154,26 @@ export interface ReadAheadOptions {
  * thread can be started, every file is left to the caller and memory is fresh.
  */
 export class ReadAhead {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(16));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(20));
   private readonly paths: readonly string[];
-  private readonly lens: Int32Array;
-  private readonly slots: Uint8Array[];
-  private readonly pool: SharedArrayBuffer;
+  private readonly ring: Uint8Array;
+  private readonly starts = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
+  private readonly lens = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
+  private readonly signedLen = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
   private readonly sums: Uint8Array | undefined;
-  private readonly signedLen: Int32Array;
+  private readonly pool: SharedArrayBuffer;
   private poolUsed = 0;
-  /** The slot of the file between {@link ReadAhead.read} and {@link ReadAhead.done}, else -1. */
+  /** The queue entry of the file between {@link ReadAhead.read} and {@link ReadAhead.done}, else -1. */
   private current = -1;
   private worker: Worker | undefined;
 
   constructor(opts: ReadAheadOptions) {
-    this.lens = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
-    this.signedLen = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
     this.paths = opts.paths;
-    const slotBytes = opts.paths.length === 0 ? 1 : Math.max(opts.slotBytes, 1);
-    this.slots = Array.from({ length: SLOTS }, () => new Uint8Array(new SharedArrayBuffer(slotBytes)));
+    const ringBytes =
+      opts.paths.length === 0 ? PAGE : Math.ceil((opts.ringBytes ?? RING_BYTES) / PAGE) * PAGE;
+    this.ring = new Uint8Array(new SharedArrayBuffer(ringBytes));
     this.sums =
-      opts.digests === true ? new Uint8Array(new SharedArrayBuffer(DIGEST_BYTES * SLOTS)) : undefined;
+      opts.digests === true ? new Uint8Array(new SharedArrayBuffer(DIGEST_BYTES * QUEUE)) : undefined;
     this.pool = new SharedArrayBuffer(Math.ceil((opts.poolBytes ?? 0) / PAGE) * PAGE);
     try {
       this.worker = new Worker(READ_AHEAD_WORKER, {
@@ -151,10 +181,12 @@ export class ReadAhead {
         workerData: {
           paths: opts.paths,
           ctrl: this.ctrl.buffer,
-          slots: this.slots.map((s) => s.buffer),
+          ring: this.ring.buffer,
+          starts: this.starts.buffer,
           lens: this.lens.buffer,
           pool: this.pool,
           page: PAGE,
+          queue: QUEUE,
           ahead: AHEAD_PAGES,
           batch: TOUCH_BATCH,
           sums: this.sums?.buffer,
@@ -169,7 +201,7 @@ export class ReadAhead {
 
   /**
    * The bytes of file `i` (files are taken in order), valid until {@link ReadAhead.done}`(i)`; `undefined` when
-   * the thread could not read it (missing, unreadable, larger than a slot, no thread): the caller reads it.
+   * the thread could not read it (missing, unreadable, larger than half the ring, no thread): the caller reads it.
    */
   read(i: number): Uint8Array | undefined {
     if (this.worker === undefined || i >= this.paths.length) return undefined;
@@ -184,16 +216,20 @@ export class ReadAhead {
         return undefined;
       }
     }
-    const slot = i % SLOTS;
-    const len = this.lens[slot];
+    const e = i % QUEUE;
+    const len = this.lens[e];
     if (len < 0) return undefined;
-    this.current = slot;
-    return this.slots[slot].subarray(0, len);
+    this.current = e;
+    const off = this.offsetOf(e);
+    return this.ring.subarray(off, off + len);
   }
 
-  /** File `i` is no longer needed: its slot may take the next file. */
+  /** File `i` is no longer needed: its place in the ring may take the next files. */
   done(i: number): void {
+    const e = i % QUEUE;
     this.current = -1;
+    if (this.lens[e] >= 0)
+      Atomics.store(this.ctrl, RING_DONE, this.starts[e] + Math.ceil(this.lens[e] / PAGE));
     Atomics.store(this.ctrl, FILES_DONE, i + 1);
     this.wake();
   }
@@ -210,19 +246,19 @@ export class ReadAhead {
 
   /**
    * With `digests`: the SHA-256 the thread computed of the current file's signed payload (the file up to its
-   * `struct module_signature`), when asked for exactly those bytes (the slot's own memory, from offset 0, that
-   * long) while the file is current; `undefined` for anything else, which the caller then computes.
+   * `struct module_signature`), when asked for exactly those bytes (the file's own memory in the ring, from its
+   * start, that long) while the file is current; `undefined` for anything else, which the caller then computes.
    */
   readonly digest = (hash: string, data: Uint8Array): Uint8Array | undefined => {
-    const slot = this.current;
-    if (this.sums === undefined || slot < 0 || hash !== 'sha256') return undefined;
+    const e = this.current;
+    if (this.sums === undefined || e < 0 || hash !== 'sha256') return undefined;
     if (
-      data.buffer !== this.slots[slot].buffer ||
-      data.byteOffset !== 0 ||
-      data.length !== this.signedLen[slot]
+      data.buffer !== this.ring.buffer ||
+      data.byteOffset !== this.offsetOf(e) ||
+      data.length !== this.signedLen[e]
     )
       return undefined;
-    return this.sums.slice(slot * DIGEST_BYTES, (slot + 1) * DIGEST_BYTES);
+    return this.sums.slice(e * DIGEST_BYTES, (e + 1) * DIGEST_BYTES);
   };
 
   /** Stops the thread; files and memory already handed out stay valid. */
@@ -231,6 +267,11 @@ export class ReadAhead {
     this.wake();
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  /** Byte offset in the ring of queue entry `e`'s file. */
+  private offsetOf(e: number): number {
+    return (this.starts[e] % (this.ring.length / PAGE)) * PAGE;
   }
 
   private wake(): void {

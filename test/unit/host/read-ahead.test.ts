@@ -8,19 +8,22 @@ import { generateSigningKey, signModule } from '../../../src/elf/signature/index
 import { ReadAhead } from '../../../src/host/read-ahead.js';
 
 describe('ReadAhead', () => {
-  it('hands over every file exactly as read, in order, more files than slots; leaves a missing or too large file to the caller', () => {
+  it('hands over every file exactly as read, in order, more files than the ring holds at once; leaves a missing or too large file to the caller', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-ahead-'));
     const paths = Array.from({ length: 70 }, (_, i) => {
       const p = join(dir, `f${i}.ko`);
-      writeFileSync(p, Buffer.alloc(100 + i * 37, i & 0xff));
+      writeFileSync(p, Buffer.alloc(100 + i * 73, i & 0xff));
       return p;
     });
-    const ahead = new ReadAhead({ paths: [...paths, join(dir, 'missing.ko')], slotBytes: 100 + 68 * 37 });
+    const ahead = new ReadAhead({
+      paths: [...paths, join(dir, 'missing.ko')],
+      ringBytes: 8192,
+    });
     try {
       for (let i = 0; i < paths.length; i++) {
         const got = ahead.read(i);
-        // The last file is larger than a slot: the caller reads it.
-        if (i === paths.length - 1) expect(got).toBeUndefined();
+        // A file larger than half the ring is left to the caller; the ring holds one or two files at a time.
+        if ((100 + i * 73) * 2 > 8192) expect(got).toBeUndefined();
         else expect(Buffer.from(got ?? []).equals(readFileSync(paths[i]))).toBe(true);
         ahead.done(i);
       }
@@ -31,7 +34,7 @@ describe('ReadAhead', () => {
   });
 
   it('gives the module area zero-filled memory that keeps what the loader writes while the thread runs ahead', () => {
-    const ahead = new ReadAhead({ paths: [], slotBytes: 1, poolBytes: 8 * AddressSpace.chunkBytes });
+    const ahead = new ReadAhead({ paths: [], poolBytes: 8 * AddressSpace.chunkBytes });
     const space = new AddressSpace();
     space.useMemorySource(ahead.memory);
     try {
@@ -56,7 +59,7 @@ describe('ReadAhead', () => {
   });
 
   it('falls back to fresh memory once the pool is used up', () => {
-    const ahead = new ReadAhead({ paths: [], slotBytes: 1, poolBytes: AddressSpace.chunkBytes });
+    const ahead = new ReadAhead({ paths: [], poolBytes: AddressSpace.chunkBytes });
     try {
       const a = ahead.memory(AddressSpace.chunkBytes);
       const b = ahead.memory(AddressSpace.chunkBytes);
@@ -77,7 +80,7 @@ describe('ReadAhead', () => {
       writeFileSync(path, i === 2 ? p : signModule(p, key));
       return path;
     });
-    const ahead = new ReadAhead({ paths, slotBytes: 6000 + 4096, digests: true });
+    const ahead = new ReadAhead({ paths, digests: true });
     try {
       for (let i = 0; i < 3; i++) {
         const bytes = ahead.read(i) ?? new Uint8Array(0);
