@@ -39,11 +39,12 @@ export const I386_VMALLOC_AREA: AddressSpaceConfig = {
 };
 
 /**
- * Where the area's backing memory comes from: zero-filled arrays of {@link AddressSpace.chunkBytes} bytes. The
- * default allocates them when first needed; a source may hand out memory prepared elsewhere (e.g. pages already
- * faulted in by another thread), which changes nothing but the time the first touch costs.
+ * Backing memory for the area prepared elsewhere (e.g. pages already faulted in by another thread): zero-filled
+ * memory for the area's bytes `[offset, offset + bytes)`, the same memory whenever the same bytes are asked for,
+ * or `undefined` where it has none (the area then uses its own). It changes nothing but the time the first touch
+ * of the memory costs.
  */
-export type MemorySource = (bytes: number) => Uint8Array;
+export type MemorySource = (offset: number, bytes: number) => Uint8Array | undefined;
 
 /** One live allocation: its address, size and the real bytes behind it. */
 export interface Allocation {
@@ -83,9 +84,11 @@ export class AddressSpace implements Snapshottable {
    * used part needs zeroing (fresh memory costs far more than clearing memory already touched).
    */
   private chunks = new Map<number, { bytes: Uint8Array; used: number }>();
-  private source: MemorySource = (bytes) => new Uint8Array(bytes);
+  private source: MemorySource | undefined;
+  /** How far the source's memory has been handed out: below this it may hold old bytes. */
+  private sourceUsed = 0;
 
-  /** Bytes of each backing chunk: what a {@link MemorySource} is asked for. */
+  /** Bytes of each chunk of the area's own backing memory. */
   static readonly chunkBytes = 1 << 22;
 
   constructor() {
@@ -101,17 +104,13 @@ export class AddressSpace implements Snapshottable {
     this.holes = [{ offset: 0, length: config.size }];
     this.live.clear();
     this.chunks.clear();
+    this.source = undefined;
   }
 
-  /** Sets where backing memory comes from (`undefined`: fresh arrays); memory already in use stays. */
+  /** Sets where backing memory comes from first (`undefined`: the area's own chunks); memory in use stays. */
   useMemorySource(source: MemorySource | undefined): void {
-    this.source =
-      source === undefined
-        ? (bytes) => new Uint8Array(bytes)
-        : (bytes) => {
-            const m = source(bytes);
-            return m.length === bytes ? m : new Uint8Array(bytes);
-          };
+    this.source = source;
+    this.sourceUsed = 0;
   }
 
   /** The geometry in use. */
@@ -247,12 +246,18 @@ export class AddressSpace implements Snapshottable {
 
   /** Zero-filled memory for `[offset, offset+size)`: a view of its chunk, or its own array across chunks. */
   private zeroed(offset: number, size: number): Uint8Array {
+    const given = this.source?.(offset, size);
+    if (given !== undefined && given.length === size) {
+      if (offset < this.sourceUsed) given.fill(0, 0, Math.min(size, this.sourceUsed - offset));
+      this.sourceUsed = Math.max(this.sourceUsed, offset + size);
+      return given;
+    }
     const index = Math.floor(offset / CHUNK);
     const at = offset - index * CHUNK;
-    if (at + size > CHUNK) return size <= CHUNK ? this.source(CHUNK).subarray(0, size) : new Uint8Array(size);
+    if (at + size > CHUNK) return new Uint8Array(size);
     let chunk = this.chunks.get(index);
     if (chunk === undefined) {
-      chunk = { bytes: this.source(CHUNK), used: 0 };
+      chunk = { bytes: new Uint8Array(CHUNK), used: 0 };
       this.chunks.set(index, chunk);
     }
     const end = at + size;

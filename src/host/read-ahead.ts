@@ -3,7 +3,7 @@
  * and the kernel's page allocator work beside a busy `init_module`:
  * - it reads the next files into a ring of shared memory (each file contiguous, page aligned), as far ahead as
  *   the ring has room for;
- * - optionally it faults in the pages of a pool of zero-filled memory the caller takes from in order (in this
+ * - optionally it faults in the pages of a pool of zero-filled memory the caller uses from low to high (in this
  *   machine's virtual memory the first touch of a fresh page costs far more than a copy into it, while the
  *   kernel's vmalloc takes pages from a free list that is already there);
  * - optionally it computes the SHA-256 of each file's signed module payload.
@@ -29,6 +29,8 @@ const AHEAD_PAGES = 8192;
 /** Pages touched between two looks at the file queue (the files come first: the caller waits on them). */
 const TOUCH_BATCH = 32;
 const DIGEST_BYTES = 32;
+/** Files read ahead before any pool page is touched. */
+const URGENT_FILES = 8;
 /** Default ring size. */
 const RING_BYTES = 64 << 20;
 
@@ -123,7 +125,9 @@ function readNext() {
 let touched = 0;
 for (;;) {
   const wake = Atomics.load(c, ${WAKE});
-  if (next < paths.length && next - Atomics.load(c, ${FILES_DONE}) < queue && readNext()) continue;
+  // The next few files first (the caller waits on them), then the pool, then files further ahead.
+  const filesAhead = next - Atomics.load(c, ${FILES_DONE});
+  if (next < paths.length && filesAhead < ${URGENT_FILES} && readNext()) continue;
   const used = Atomics.load(c, ${POOL_USED});
   if (used < 0) break;
   if (touched < used) touched = used;
@@ -132,6 +136,7 @@ for (;;) {
     for (; touched < end; touched++) Atomics.compareExchange(mem, touched * page, 0, 0);
     continue;
   }
+  if (next < paths.length && filesAhead < queue && readNext()) continue;
   if (next >= paths.length && touched >= pages) break;
   Atomics.wait(c, ${WAKE}, wake, 100);
 }
@@ -143,7 +148,7 @@ export interface ReadAheadOptions {
   readonly paths: readonly string[];
   /** Size of the ring the files are read into (default 64 MiB); a file larger than half of it is left to the caller. */
   readonly ringBytes?: number;
-  /** Bytes of zero-filled memory handed out by {@link ReadAhead.memory} and faulted in ahead of it (default 0). */
+  /** Bytes of the zero-filled pool {@link ReadAhead.memory} hands out, faulted in ahead of its use (default 0). */
   readonly poolBytes?: number;
   /** Whether to compute the SHA-256 of each file's signed payload (see {@link ReadAhead.digest}). */
   readonly digests?: boolean;
@@ -162,6 +167,7 @@ export class ReadAhead {
   private readonly signedLen = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
   private readonly sums: Uint8Array | undefined;
   private readonly pool: SharedArrayBuffer;
+  /** Pages of the pool below the highest offset asked for. */
   private poolUsed = 0;
   /** The queue entry of the file between {@link ReadAhead.read} and {@link ReadAhead.done}, else -1. */
   private current = -1;
@@ -234,14 +240,19 @@ export class ReadAhead {
     this.wake();
   }
 
-  /** Zero-filled memory: the next pages of the pool while it lasts, then fresh arrays. */
-  readonly memory = (bytes: number): Uint8Array => {
-    const start = this.poolUsed;
-    if (start + bytes > this.pool.byteLength) return new Uint8Array(bytes);
-    this.poolUsed = start + Math.ceil(bytes / PAGE) * PAGE;
-    Atomics.store(this.ctrl, POOL_USED, this.poolUsed / PAGE);
-    this.wake();
-    return new Uint8Array(this.pool, start, bytes);
+  /**
+   * Zero-filled memory mirroring bytes `[offset, offset + bytes)` of the pool (the same memory for the same
+   * offsets), or `undefined` beyond it. The thread faults pages in ahead of the highest offset asked for.
+   */
+  readonly memory = (offset: number, bytes: number): Uint8Array | undefined => {
+    if (offset < 0 || offset + bytes > this.pool.byteLength) return undefined;
+    const end = Math.ceil((offset + bytes) / PAGE);
+    if (end > this.poolUsed) {
+      this.poolUsed = end;
+      Atomics.store(this.ctrl, POOL_USED, end);
+      this.wake();
+    }
+    return new Uint8Array(this.pool, offset, bytes);
   };
 
   /**

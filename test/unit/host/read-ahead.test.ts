@@ -58,16 +58,42 @@ describe('ReadAhead', () => {
     }
   });
 
-  it('falls back to fresh memory once the pool is used up', () => {
-    const ahead = new ReadAhead({ paths: [], poolBytes: AddressSpace.chunkBytes });
+  it('mirrors the pool: the same memory for the same offsets, nothing beyond it', () => {
+    const ahead = new ReadAhead({ paths: [], poolBytes: 1 << 20 });
     try {
-      const a = ahead.memory(AddressSpace.chunkBytes);
-      const b = ahead.memory(AddressSpace.chunkBytes);
-      expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(b.buffer).toBeInstanceOf(ArrayBuffer);
-      expect(b.every((x) => x === 0)).toBe(true);
+      const a = ahead.memory(4096, 100);
+      const b = ahead.memory(4096 + 50, 10);
+      if (a === undefined || b === undefined) throw new Error('no pool memory');
+      a[55] = 7;
+      expect(b[5]).toBe(7);
+      expect(ahead.memory((1 << 20) - 10, 11)).toBeUndefined();
+      expect(ahead.memory(-1, 1)).toBeUndefined();
     } finally {
       ahead.close();
+    }
+  });
+
+  it('backs the module area, which zeroes memory it hands out again after a free', () => {
+    const ahead = new ReadAhead({ paths: [], poolBytes: 1 << 20 });
+    const space = new AddressSpace();
+    space.useMemorySource(ahead.memory);
+    try {
+      const first = space.alloc(3 * 4096, 'm1');
+      if (!first.ok) throw new Error('alloc failed');
+      expect(first.value.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      first.value.bytes.fill(0xaa);
+      expect(space.free(first.value.address).ok).toBe(true);
+      const again = space.alloc(5 * 4096, 'm2');
+      if (!again.ok) throw new Error('alloc failed');
+      expect(again.value.address).toBe(first.value.address);
+      expect(again.value.bytes.every((x) => x === 0)).toBe(true);
+      // Beyond the pool the area's own memory serves.
+      const big = space.alloc(2 << 20, 'big');
+      if (!big.ok) throw new Error('alloc failed');
+      expect(big.value.bytes.buffer).toBeInstanceOf(ArrayBuffer);
+    } finally {
+      ahead.close();
+      space.useMemorySource(undefined);
     }
   });
 
