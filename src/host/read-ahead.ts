@@ -20,6 +20,8 @@ const POOL_USED = 2;
 const WAKE = 3;
 /** Ring position (in pages, counted from the start, never wrapped) up to which the caller is done. */
 const RING_DONE = 4;
+/** 1 while the thread waits for {@link WAKE} to change (only then does a wake-up need a notify). */
+const SLEEPING = 5;
 
 const PAGE = 4096;
 /** Files the thread may be ahead of the caller (whatever their size). */
@@ -138,7 +140,9 @@ for (;;) {
   }
   if (next < paths.length && filesAhead < queue && readNext()) continue;
   if (next >= paths.length && touched >= pages) break;
+  Atomics.store(c, ${SLEEPING}, 1);
   Atomics.wait(c, ${WAKE}, wake, 100);
+  Atomics.store(c, ${SLEEPING}, 0);
 }
 `;
 
@@ -159,7 +163,7 @@ export interface ReadAheadOptions {
  * thread can be started, every file is left to the caller and memory is fresh.
  */
 export class ReadAhead {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(20));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(24));
   private readonly paths: readonly string[];
   private readonly ring: Uint8Array;
   private readonly starts = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
@@ -285,8 +289,9 @@ export class ReadAhead {
     return (this.starts[e] % (this.ring.length / PAGE)) * PAGE;
   }
 
+  /** Tells the thread something changed; the notify (a system call) only when it is waiting. */
   private wake(): void {
     Atomics.add(this.ctrl, WAKE, 1);
-    Atomics.notify(this.ctrl, WAKE);
+    if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, WAKE);
   }
 }
