@@ -2,8 +2,8 @@ import { ContainerModule } from 'inversify';
 import { AddressSpace } from './address-space.js';
 import { Behaviours } from './behaviours.js';
 import { Credentials } from './credentials.js';
-import { Digests } from './digests.js';
 import { KernelCore } from './kernel-core.js';
+import { KernelCrypto } from './kernel-crypto.js';
 import { KernelLog } from './kernel-log.js';
 import { ModuleRegistry } from './module-registry.js';
 import { SymbolTable } from './symbol-table.js';
@@ -24,6 +24,6 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(UserMemory).toSelf().inSingletonScope();
   bind(Behaviours).toSelf().inSingletonScope();
   bind(SyscallTable).toSelf().inSingletonScope();
-  bind(Digests).toSelf().inSingletonScope();
+  bind(KernelCrypto).toSelf().inSingletonScope();
   bind(KernelCore).toSelf().inSingletonScope();
 });

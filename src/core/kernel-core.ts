@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { AddressSpace } from './address-space.js';
 import { Behaviours } from './behaviours.js';
 import { Credentials } from './credentials.js';
-import { Digests } from './digests.js';
+import { KernelCrypto } from './kernel-crypto.js';
 import { KernelLog } from './kernel-log.js';
 import { ModuleRegistry } from './module-registry.js';
 import { asObject, type JsonValue } from './snapshot.js';
@@ -36,8 +36,8 @@ export class KernelCore {
     @inject(Behaviours) readonly behaviours: Behaviours,
     /** The syscall table. */
     @inject(SyscallTable) readonly syscalls: SyscallTable,
-    /** Message digests. */
-    @inject(Digests) readonly digests: Digests,
+    /** Digests and public-key operations. */
+    @inject(KernelCrypto) readonly crypto: KernelCrypto,
   ) {}
 
   /** The state of every service. */

@@ -4,6 +4,7 @@
  * The corpus test checks this run; `kmodsim bench load-all` times it.
  * @module
  */
+import { X509Certificate } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ElfFile } from '../elf/elf-file.js';
 import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
@@ -173,6 +174,16 @@ export function dependencyOrder<M extends { readonly name: string; readonly depe
   return out;
 }
 
+/** The RSA public key (SPKI DER) of a certificate given as a path or PEM text, if it is one. */
+function rsaKeyOf(cert: string): Uint8Array | undefined {
+  try {
+    const key = new X509Certificate(cert.includes('-----BEGIN') ? cert : readFileSync(cert)).publicKey;
+    return key.asymmetricKeyType === 'rsa' ? key.export({ type: 'spki', format: 'der' }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options of {@link loadAll}. */
 export interface LoadAllOptions {
   /** The modules, in load order (see {@link dependencyOrder}); those without bytes are read when loaded. */
@@ -242,6 +253,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
           ringBytes: Math.max(64 << 20, 2 * opts.modules.reduce((n, m) => Math.max(n, m.size), 0)),
           poolBytes: opts.modules.reduce((n, m) => n + m.size, 0),
           digests: certs.length > 0,
+          ...(certs.length === 1 ? { rsaKey: rsaKeyOf(certs[0]) } : {}),
         })
       : undefined;
   const k = createKernel({
@@ -255,7 +267,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     },
   });
   k.core.memory.useMemorySource(ahead?.memory);
-  k.core.digests.useDigestSource(ahead?.digest);
+  k.core.crypto.useSource(ahead?.crypto);
   const memBefore = JSON.stringify(k.core.memory.freeList());
   const symBefore = JSON.stringify(k.core.symbols.snapshot());
   const kernelSymbols = k.core.symbols.size;
@@ -279,7 +291,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   } finally {
     ahead?.close();
     k.core.memory.useMemorySource(undefined);
-    k.core.digests.useDigestSource(undefined);
+    k.core.crypto.useSource(undefined);
   }
   const t2 = performance.now();
   const problems = k.core.log

@@ -6,11 +6,13 @@
  * - optionally it faults in the pages of a pool of zero-filled memory the caller uses from low to high (in this
  *   machine's virtual memory the first touch of a fresh page costs far more than a copy into it, while the
  *   kernel's vmalloc takes pages from a free list that is already there);
- * - optionally it computes the SHA-256 of each file's signed module payload.
+ * - optionally it computes the SHA-256 of each file's signed module payload, and the RSA public-key operation on
+ *   its signature with a given key.
  * It changes no byte the caller sees: each file arrives exactly as read, and pool pages are touched with a
  * compare-exchange of 0 by 0, which leaves any byte the caller already wrote as it is.
  * @module
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 /** Control words shared with the thread. */
@@ -31,6 +33,8 @@ const AHEAD_PAGES = 8192;
 /** Pages touched between two looks at the file queue (the files come first: the caller waits on them). */
 const TOUCH_BATCH = 32;
 const DIGEST_BYTES = 32;
+/** Room per file for the result of the RSA operation (a 8192-bit modulus). */
+const RSA_BYTES = 1024;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
 /** Default ring size. */
@@ -46,7 +50,7 @@ const RING_BYTES = 64 << 20;
 const READ_AHEAD_WORKER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { paths, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed } = workerData;
+const { paths, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa } = workerData;
 const c = new Int32Array(ctrl);
 const crypto = sums === undefined ? undefined : require('node:crypto');
 const buf = new Uint8Array(ring);
@@ -57,6 +61,11 @@ const signedLen = new Int32Array(signed);
 const mem = new Uint8Array(pool);
 const pages = Math.floor(mem.length / page);
 const sum = sums === undefined ? undefined : new Uint8Array(sums);
+const rsaKey = rsa === undefined ? undefined : crypto.createPublicKey({ key: Buffer.from(rsa.spki), format: 'der', type: 'spki' });
+const rsaBytes = rsaKey === undefined ? 0 : rsaKey.asymmetricKeyDetails.modulusLength / 8;
+const rsaLen = rsa === undefined ? undefined : new Int32Array(rsa.lens);
+const rsaAt = rsa === undefined ? undefined : new Int32Array(rsa.at);
+const rsaOut = rsa === undefined ? undefined : new Uint8Array(rsa.out);
 const MARKER = Buffer.from('~Module signature appended~\\n');
 // The signed payload of an appended module signature (file, struct module_signature, marker), or -1.
 function payloadOf(v, n) {
@@ -64,6 +73,22 @@ function payloadOf(v, n) {
   if (n < m + 12 || !Buffer.from(v.buffer, v.byteOffset + n - m, m).equals(MARKER)) return -1;
   const p = n - m - 12 - new DataView(v.buffer, v.byteOffset + n - m - 4, 4).getUint32(0);
   return p > 0 ? p : -1;
+}
+// The RSA operation on the last modulus-length bytes of the PKCS#7 blob (where sign-file's DER ends with the
+// signature): -1 when the padding is bad; left unknown (-2) when the blob is shorter.
+function rsaOf(e, v, p, n) {
+  rsaLen[e] = -2;
+  const end = n - MARKER.length - 12;
+  if (end - p < rsaBytes) return;
+  rsaAt[e] = end - rsaBytes;
+  try {
+    const em = crypto.publicDecrypt({ key: rsaKey, padding: crypto.constants.RSA_PKCS1_PADDING }, v.subarray(end - rsaBytes, end));
+    if (em.length > ${RSA_BYTES}) return;
+    rsaOut.set(em, e * ${RSA_BYTES});
+    rsaLen[e] = em.length;
+  } catch {
+    rsaLen[e] = -1;
+  }
 }
 let next = 0;
 let head = 0;
@@ -74,11 +99,13 @@ function publish(i, at, got, v) {
   start[e] = at;
   len[e] = got;
   signedLen[e] = -1;
+  if (rsaLen !== undefined) rsaLen[e] = -2;
   if (sum !== undefined && got > 0) {
     const p = payloadOf(v, got);
     if (p > 0) {
       sum.set(crypto.createHash('sha256').update(v.subarray(0, p)).digest(), e * ${DIGEST_BYTES});
       signedLen[e] = p;
+      if (rsaKey !== undefined) rsaOf(e, v, p, got);
     }
   }
   Atomics.store(c, ${FILES_READY}, i + 1);
@@ -154,8 +181,10 @@ export interface ReadAheadOptions {
   readonly ringBytes?: number;
   /** Bytes of the zero-filled pool {@link ReadAhead.memory} hands out, faulted in ahead of its use (default 0). */
   readonly poolBytes?: number;
-  /** Whether to compute the SHA-256 of each file's signed payload (see {@link ReadAhead.digest}). */
+  /** Whether to compute the SHA-256 of each file's signed payload (see {@link ReadAhead.crypto}). */
   readonly digests?: boolean;
+  /** With `digests`: an RSA public key (SPKI DER) to apply to each signed file's signature (see {@link ReadAhead.crypto}). */
+  readonly rsaKey?: Uint8Array;
 }
 
 /**
@@ -170,6 +199,16 @@ export class ReadAhead {
   private readonly lens = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
   private readonly signedLen = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
   private readonly sums: Uint8Array | undefined;
+  private readonly rsa:
+    | {
+        readonly key: KeyObject;
+        readonly lens: Int32Array;
+        readonly at: Int32Array;
+        readonly out: Uint8Array;
+      }
+    | undefined;
+  /** Keys found equal (or not) to the one the thread uses. */
+  private readonly sameKey = new WeakMap<KeyObject, boolean>();
   private readonly pool: SharedArrayBuffer;
   /** Pages of the pool below the highest offset asked for. */
   private poolUsed = 0;
@@ -185,6 +224,15 @@ export class ReadAhead {
     this.sums =
       opts.digests === true ? new Uint8Array(new SharedArrayBuffer(DIGEST_BYTES * QUEUE)) : undefined;
     this.pool = new SharedArrayBuffer(Math.ceil((opts.poolBytes ?? 0) / PAGE) * PAGE);
+    this.rsa =
+      opts.digests === true && opts.rsaKey !== undefined
+        ? {
+            key: createPublicKey({ key: Buffer.from(opts.rsaKey), format: 'der', type: 'spki' }),
+            lens: new Int32Array(new SharedArrayBuffer(4 * QUEUE)),
+            at: new Int32Array(new SharedArrayBuffer(4 * QUEUE)),
+            out: new Uint8Array(new SharedArrayBuffer(RSA_BYTES * QUEUE)),
+          }
+        : undefined;
     try {
       this.worker = new Worker(READ_AHEAD_WORKER, {
         eval: true,
@@ -201,6 +249,15 @@ export class ReadAhead {
           batch: TOUCH_BATCH,
           sums: this.sums?.buffer,
           signed: this.signedLen.buffer,
+          rsa:
+            this.rsa === undefined || opts.rsaKey === undefined
+              ? undefined
+              : {
+                  spki: opts.rsaKey,
+                  lens: this.rsa.lens.buffer,
+                  at: this.rsa.at.buffer,
+                  out: this.rsa.out.buffer,
+                },
         },
       });
       this.worker.unref();
@@ -260,21 +317,50 @@ export class ReadAhead {
   };
 
   /**
-   * With `digests`: the SHA-256 the thread computed of the current file's signed payload (the file up to its
-   * `struct module_signature`), when asked for exactly those bytes (the file's own memory in the ring, from its
-   * start, that long) while the file is current; `undefined` for anything else, which the caller then computes.
+   * With `digests`: what the thread computed for the current file (between {@link ReadAhead.read} and
+   * {@link ReadAhead.done}), for the kernel's crypto to take instead of computing it:
+   * - the SHA-256 of its signed payload (the file up to its `struct module_signature`), when asked for exactly
+   *   those bytes (the file's own memory in the ring, from its start, that long);
+   * - with `rsaKey`: the RSA operation on the signature, when asked with that key for a signature equal to the
+   *   bytes the thread used (the end of the file's PKCS#7 blob).
+   * Anything else is `undefined`: not known, computed by the caller.
    */
-  readonly digest = (hash: string, data: Uint8Array): Uint8Array | undefined => {
-    const e = this.current;
-    if (this.sums === undefined || e < 0 || hash !== 'sha256') return undefined;
-    if (
-      data.buffer !== this.ring.buffer ||
-      data.byteOffset !== this.offsetOf(e) ||
-      data.length !== this.signedLen[e]
-    )
-      return undefined;
-    return this.sums.slice(e * DIGEST_BYTES, (e + 1) * DIGEST_BYTES);
+  readonly crypto = {
+    digest: (hash: string, data: Uint8Array): Uint8Array | undefined => {
+      const e = this.current;
+      if (this.sums === undefined || e < 0 || hash !== 'sha256') return undefined;
+      if (
+        data.buffer !== this.ring.buffer ||
+        data.byteOffset !== this.offsetOf(e) ||
+        data.length !== this.signedLen[e]
+      )
+        return undefined;
+      return this.sums.slice(e * DIGEST_BYTES, (e + 1) * DIGEST_BYTES);
+    },
+    rsaRecover: (key: KeyObject, sig: Uint8Array): Uint8Array | null | undefined => {
+      const e = this.current;
+      const r = this.rsa;
+      if (r === undefined || e < 0 || r.lens[e] === -2 || !this.isThreadKey(key)) return undefined;
+      const at = this.offsetOf(e) + r.at[e];
+      if (sig.length * 8 !== r.key.asymmetricKeyDetails?.modulusLength) return undefined;
+      if (
+        !Buffer.from(sig.buffer, sig.byteOffset, sig.length).equals(
+          Buffer.from(this.ring.buffer, at, sig.length),
+        )
+      )
+        return undefined;
+      return r.lens[e] < 0 ? null : r.out.slice(e * RSA_BYTES, e * RSA_BYTES + r.lens[e]);
+    },
   };
+
+  private isThreadKey(key: KeyObject): boolean {
+    let same = this.sameKey.get(key);
+    if (same === undefined) {
+      same = this.rsa !== undefined && key.equals(this.rsa.key);
+      this.sameKey.set(key, same);
+    }
+    return same;
+  }
 
   /** Stops the thread; files and memory already handed out stay valid. */
   close(): void {

@@ -29,10 +29,25 @@ function nodeHash(kernelName: string): string | undefined {
   return n !== undefined && NODE_HASHES.has(n) ? n : undefined;
 }
 
-/** A message digest with Node's hash name (`crypto_shash_digest`). */
-export type DigestFn = (hash: string, data: Uint8Array) => Uint8Array;
+/** The crypto primitives a signature check uses. */
+export interface SigCrypto {
+  /** A message digest with Node's hash name (`crypto_shash_digest`). */
+  digest(hash: string, data: Uint8Array): Uint8Array;
+  /** RSA public operation and PKCS#1 v1.5 unpadding: the encoded DigestInfo, or `null` for bad padding. */
+  rsaRecover(key: KeyObject, sig: Uint8Array): Uint8Array | null;
+}
 
-const nodeDigest: DigestFn = (hash, data) => createHash(hash).update(data).digest();
+/** The primitives computed by Node, here and now. */
+const NODE_CRYPTO: SigCrypto = {
+  digest: (hash, data) => createHash(hash).update(data).digest(),
+  rsaRecover: (key, sig) => {
+    try {
+      return publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
+    } catch {
+      return null;
+    }
+  },
+};
 
 /** EMSA-PKCS1-v1_5 DigestInfo prefixes by Node hash name, as the kernel's `pkcs1pad`/`rsassa-pkcs1` lists them. */
 const DIGEST_INFO: ReadonlyMap<string, Buffer> = new Map(
@@ -53,7 +68,7 @@ const DIGEST_INFO: ReadonlyMap<string, Buffer> = new Map(
  * as the kernel does (the signature, exactly the modulus long, decrypted and compared with DigestInfo ‖ digest);
  * other key types go through Node's verify over the digested message.
  */
-function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested): boolean {
+function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested, crypto: SigCrypto): boolean {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
   const sig = sinfo.signature;
   if (hash === undefined || sig === undefined) return false;
@@ -68,12 +83,15 @@ function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested): b
   try {
     if (prefix === undefined) return verify(hash, d.input, key, sig);
     if (sig.length * 8 !== key.asymmetricKeyDetails?.modulusLength) return false;
-    const em = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
+    const em = crypto.rsaRecover(key, sig);
     const digest = d.digest();
     return (
+      em !== null &&
       em.length === prefix.length + digest.length &&
-      em.subarray(0, prefix.length).equals(prefix) &&
-      Buffer.from(digest.buffer, digest.byteOffset, digest.length).equals(em.subarray(prefix.length))
+      Buffer.from(em.buffer, em.byteOffset, prefix.length).equals(prefix) &&
+      Buffer.from(digest.buffer, digest.byteOffset, digest.length).equals(
+        Buffer.from(em.buffer, em.byteOffset + prefix.length, digest.length),
+      )
     );
   } catch {
     return false;
@@ -107,7 +125,7 @@ const warn = (errno: SigFailure['errno'], ...lines: string[]): Step => fail({ er
 function pkcs7Digest(
   data: Uint8Array,
   sinfo: Pkcs7SignedInfo,
-  digest: DigestFn,
+  digest: SigCrypto['digest'],
 ): Result<Digested, SigFailure> {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
   if (hash === undefined) return fail({ errno: 'ENOPKG', lines: [] });
@@ -144,7 +162,7 @@ function pkcs7Verify(
   data: Uint8Array,
   usage: KeyUsage,
   lines: string[],
-  digest: DigestFn,
+  crypto: SigCrypto,
 ): Result<Digested[], SigFailure> {
   const reject = (l: string) => fail({ errno: 'EKEYREJECTED' as const, lines: [...lines, l] });
   switch (usage) {
@@ -164,7 +182,7 @@ function pkcs7Verify(
   }
   const out: Digested[] = [];
   for (const sinfo of msg.signedInfos) {
-    const d = pkcs7Digest(data, sinfo, digest);
+    const d = pkcs7Digest(data, sinfo, (h, x) => crypto.digest(h, x));
     if (!d.ok) {
       if (d.error.errno === 'ENOPKG') {
         sinfo.unsupportedCrypto = true;
@@ -174,7 +192,7 @@ function pkcs7Verify(
     }
     findKey(msg, sinfo, lines);
     const signer = sinfo.signer;
-    if (signer !== undefined && !publicKeyVerify(signer.publicKey, sinfo, d.value)) {
+    if (signer !== undefined && !publicKeyVerify(signer.publicKey, sinfo, d.value, crypto)) {
       return fail({ errno: 'EKEYREJECTED', lines });
     }
     out.push(d.value);
@@ -193,7 +211,7 @@ function certSignedBy(cert: X509Cert, key: X509Cert): boolean {
 }
 
 /** `pkcs7_validate_trust_one`. */
-function validateTrustOne(d: Digested, keyring: TrustedKeyring): Step {
+function validateTrustOne(d: Digested, keyring: TrustedKeyring, crypto: SigCrypto): Step {
   const sinfo = d.sinfo;
   const x = sinfo.signer;
   if (x !== undefined) {
@@ -207,7 +225,7 @@ function validateTrustOne(d: Digested, keyring: TrustedKeyring): Step {
   }
   const direct = keyring.find(sinfo.authId);
   if (direct === undefined) return warn('ENOKEY');
-  return publicKeyVerify(direct.publicKey, sinfo, d) ? OK_VOID : warn('EKEYREJECTED');
+  return publicKeyVerify(direct.publicKey, sinfo, d, crypto) ? OK_VOID : warn('EKEYREJECTED');
 }
 
 /**
@@ -219,7 +237,7 @@ export function verifyPkcs7Signature(
   rawPkcs7: Uint8Array,
   keyring: TrustedKeyring,
   usage: KeyUsage = 'module',
-  digest: DigestFn = nodeDigest,
+  crypto: SigCrypto = NODE_CRYPTO,
 ): Result<void, SigFailure> {
   const parsed = pkcs7ParseMessage(rawPkcs7);
   if (!parsed.ok) return parsed;
@@ -227,13 +245,13 @@ export function verifyPkcs7Signature(
   // pkcs7_supply_detached_data
   if (msg.data !== undefined) return warn('EBADMSG', 'PKCS#7 signature with non-detached data');
   const lines: string[] = [];
-  const verified = pkcs7Verify(msg, data, usage, lines, digest);
+  const verified = pkcs7Verify(msg, data, usage, lines, crypto);
   if (!verified.ok) return verified;
   // pkcs7_validate_trust: unsupported signers count as ENOPKG, the first hard error wins.
   let cached: SigFailure['errno'] | undefined = 'ENOKEY';
   for (const sinfo of msg.signedInfos) {
     const d = verified.value.find((v) => v.sinfo === sinfo);
-    const r = d === undefined ? warn('ENOPKG') : validateTrustOne(d, keyring);
+    const r = d === undefined ? warn('ENOPKG') : validateTrustOne(d, keyring, crypto);
     if (r.ok) {
       cached = undefined;
       continue;

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ErrnoName } from '../../abi/errno.js';
 import { fail, type Result } from '../../core/result.js';
 import {
-  type DigestFn,
+  type SigCrypto,
   type SigFailure,
   type TrustedKeyring,
   verifyPkcs7Signature,
@@ -23,11 +23,11 @@ export interface SignatureSupport {
   verify(data: Uint8Array, sig: Uint8Array): Result<void, SigFailure>;
 }
 
-/** `CONFIG_MODULE_SIG` with the trusted keyring, digests computed by `digest`. */
-export function signatureSupport(keyring: TrustedKeyring, digest: DigestFn): SignatureSupport {
+/** `CONFIG_MODULE_SIG` with the trusted keyring and the kernel's crypto primitives. */
+export function signatureSupport(keyring: TrustedKeyring, crypto: SigCrypto): SignatureSupport {
   return {
     enabled: true,
-    verify: (data, sig) => verifyPkcs7Signature(data, sig, keyring, 'module', digest),
+    verify: (data, sig) => verifyPkcs7Signature(data, sig, keyring, 'module', crypto),
   };
 }
 

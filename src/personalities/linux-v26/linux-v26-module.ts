@@ -28,8 +28,7 @@ export const linuxV26Module = new ContainerModule(({ bind }) => {
     if (!cfg.moduleSig) return NO_SIGNATURES;
     const ring = new TrustedKeyring();
     for (const c of cfg.trustedCerts) ring.addBlob(readCertificate(c));
-    const digests = ctx.get(KernelCore).digests;
-    return signatureSupport(ring, (hash, data) => digests.digest(hash, data));
+    return signatureSupport(ring, ctx.get(KernelCore).crypto);
   });
   bind(V26_TOKENS.Versions).toDynamicValue((ctx) =>
     ctx.get<LinuxV26Config>(V26_TOKENS.Config).modversions ? MODVERSIONS : NO_MODVERSIONS,

@@ -111,17 +111,17 @@ describe('ReadAhead', () => {
       for (let i = 0; i < 3; i++) {
         const bytes = ahead.read(i) ?? new Uint8Array(0);
         const n = payloads[i].length;
-        const answer = ahead.digest('sha256', bytes.subarray(0, n));
+        const answer = ahead.crypto.digest('sha256', bytes.subarray(0, n));
         if (i === 2) expect(answer).toBeUndefined();
         else
           expect(Buffer.from(answer ?? []).toString('hex')).toBe(
             createHash('sha256').update(payloads[i]).digest('hex'),
           );
-        expect(ahead.digest('sha256', bytes.subarray(0, n - 1))).toBeUndefined();
-        expect(ahead.digest('sha512', bytes.subarray(0, n))).toBeUndefined();
-        expect(ahead.digest('sha256', bytes.slice(0, n))).toBeUndefined();
+        expect(ahead.crypto.digest('sha256', bytes.subarray(0, n - 1))).toBeUndefined();
+        expect(ahead.crypto.digest('sha512', bytes.subarray(0, n))).toBeUndefined();
+        expect(ahead.crypto.digest('sha256', bytes.slice(0, n))).toBeUndefined();
         ahead.done(i);
-        expect(ahead.digest('sha256', bytes.subarray(0, n))).toBeUndefined();
+        expect(ahead.crypto.digest('sha256', bytes.subarray(0, n))).toBeUndefined();
       }
     } finally {
       ahead.close();

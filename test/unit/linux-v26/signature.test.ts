@@ -99,13 +99,15 @@ describe.skipIf(!haveOpenssl)('linux-v26 module signatures', () => {
   it("the digest comes from the kernel's digest service: a source that answers wrongly rejects the module", () => {
     const k = v26(config(true));
     const asked: string[] = [];
-    k.core.digests.useDigestSource((hash, data) => {
-      asked.push(`${hash} ${data.length}`);
-      return new Uint8Array(32);
+    k.core.crypto.useSource({
+      digest: (hash, data) => {
+        asked.push(`${hash} ${data.length}`);
+        return new Uint8Array(32);
+      },
     });
     expect(k.sys.init_module(good).errno).toBe('EKEYREJECTED');
     expect(asked).toEqual([`sha256 ${image.length}`]);
-    k.core.digests.useDigestSource(() => undefined);
+    k.core.crypto.useSource({ digest: () => undefined, rsaRecover: () => undefined });
     expect(k.sys.init_module(good).ret).toBe(0);
   });
 
