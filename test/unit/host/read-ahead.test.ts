@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { constants, createHash, publicDecrypt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,39 @@ describe('ReadAhead', () => {
         ahead.done(i);
         expect(ahead.crypto.digest('sha256', bytes.subarray(0, n))).toBeUndefined();
       }
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it("answers the RSA operation on the current file's signature for the thread's key and those bytes only", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-ahead-rsa-'));
+    const key = generateSigningKey();
+    const other = generateSigningKey();
+    const payload = new Uint8Array(3000).fill(9);
+    const path = join(dir, 'r.ko');
+    writeFileSync(path, signModule(payload, key));
+    const pub = key.cert.x509.publicKey;
+    const ahead = new ReadAhead({
+      paths: [path],
+      digests: true,
+      rsaKey: pub.export({ type: 'spki', format: 'der' }),
+    });
+    try {
+      const bytes = ahead.read(0) ?? new Uint8Array(0);
+      const modLen = (pub.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
+      const end = bytes.length - 28 - 12;
+      const sig = bytes.subarray(end - modLen, end);
+      const expected = publicDecrypt({ key: pub, padding: constants.RSA_PKCS1_PADDING }, sig);
+      expect(Buffer.from(ahead.crypto.rsaRecover(pub, sig) ?? []).equals(expected)).toBe(true);
+      // Equal bytes held anywhere are answered; another key or other bytes are not known.
+      expect(Buffer.from(ahead.crypto.rsaRecover(pub, sig.slice()) ?? []).equals(expected)).toBe(true);
+      expect(ahead.crypto.rsaRecover(other.cert.x509.publicKey, sig)).toBeUndefined();
+      const changed = sig.slice();
+      changed[5] ^= 1;
+      expect(ahead.crypto.rsaRecover(pub, changed)).toBeUndefined();
+      ahead.done(0);
+      expect(ahead.crypto.rsaRecover(pub, sig)).toBeUndefined();
     } finally {
       ahead.close();
     }
