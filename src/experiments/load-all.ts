@@ -200,6 +200,28 @@ export interface LoadAllOptions {
   readonly onLoaded?: (m: TreeModuleRef, ms: number, relocations: number) => void;
   /** Called with the kernel after every module is loaded, before unloading (checks, listings). */
   readonly whileLoaded?: (k: Kernel<'linux-v26'>) => void;
+  /**
+   * The read-ahead thread to use, made by {@link startLoadAhead} before the modules were known (it prepares its
+   * memory meanwhile); by default one is started here. Closed when loading ends.
+   */
+  readonly readAhead?: ReadAhead;
+}
+
+/** Upper bound of the module memory a tree's load takes from an early read-ahead thread's pool. */
+const EARLY_POOL_BYTES = 512 << 20;
+
+/**
+ * Starts the read-ahead thread for a {@link loadAll} with these certificates before the modules are known: it
+ * faults in its file ring and module memory while the caller reads the tree and orders it.
+ */
+export function startLoadAhead(trustedCerts: readonly string[] = []): ReadAhead {
+  return new ReadAhead({ poolBytes: EARLY_POOL_BYTES, ...cryptoOptions(trustedCerts) });
+}
+
+/** The read-ahead thread's crypto work for these certificates. */
+function cryptoOptions(certs: readonly string[]): { digests: boolean; rsaKey?: Uint8Array } {
+  const rsaKey = certs.length === 1 ? rsaKeyOf(certs[0]) : undefined;
+  return { digests: certs.length > 0, ...(rsaKey === undefined ? {} : { rsaKey }) };
 }
 
 /** What {@link loadAll} did. */
@@ -246,16 +268,18 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   // Files not in memory are read ahead on a second thread while the kernel boots and loads, and the module
   // area's memory is faulted in there (the files' total size bounds what their sections take).
   const lazy = opts.modules.every((m) => m.bytes === undefined) && opts.modules.length > 0;
+  const paths = lazy ? opts.modules.map((m) => m.path) : [];
   const ahead =
-    opts.modules.length > 0
+    opts.readAhead ??
+    (opts.modules.length > 0
       ? new ReadAhead({
-          paths: lazy ? opts.modules.map((m) => m.path) : [],
+          paths,
           ringBytes: Math.max(64 << 20, 2 * opts.modules.reduce((n, m) => Math.max(n, m.size), 0)),
           poolBytes: opts.modules.reduce((n, m) => n + m.size, 0),
-          digests: certs.length > 0,
-          ...(certs.length === 1 ? { rsaKey: rsaKeyOf(certs[0]) } : {}),
+          ...cryptoOptions(certs),
         })
-      : undefined;
+      : undefined);
+  ahead?.begin(paths);
   const k = createKernel({
     personality: 'linux-v26',
     config: {

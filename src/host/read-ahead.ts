@@ -13,7 +13,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 
 /** Control words shared with the thread. */
 const FILES_READY = 0;
@@ -24,6 +24,8 @@ const WAKE = 3;
 const RING_DONE = 4;
 /** 1 while the thread waits for {@link WAKE} to change (only then does a wake-up need a notify). */
 const SLEEPING = 5;
+/** 1 once the files are given (see {@link ReadAhead.begin}). */
+const BEGUN = 6;
 
 const PAGE = 4096;
 /** Files the thread may be ahead of the caller (whatever their size). */
@@ -44,13 +46,13 @@ const RING_BYTES = 64 << 20;
  * The thread. File `i` goes to queue entry `i % queue`: its ring position in pages (counted without wrapping) and
  * its length, -1 when it cannot be read or is larger than half the ring. A file goes where the last one ended,
  * or to the ring's start when it would not fit before the end, once the caller is done with what was there.
- * Pool: pages from where the caller has got to, up to `ahead` further. Stops when the caller sets `POOL_USED`
- * to -1.
+ * Pool: pages from where the caller has got to, up to `ahead` further. Until the files are given, the thread
+ * faults in the ring and the pool's first pages. Stops when the caller sets `POOL_USED` to -1.
  */
 const READ_AHEAD_WORKER = `
-const { workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const { paths, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa } = workerData;
+const { port, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa } = workerData;
 const c = new Int32Array(ctrl);
 const crypto = sums === undefined ? undefined : require('node:crypto');
 const buf = new Uint8Array(ring);
@@ -90,8 +92,11 @@ function rsaOf(e, v, p, n) {
     rsaLen[e] = -1;
   }
 }
+let paths = [];
+let given = false;
 let next = 0;
 let head = 0;
+let ringTouched = 0;
 // The next file, opened, with its size: it waits here while the ring has no room for it.
 let pending;
 function publish(i, at, got, v) {
@@ -154,6 +159,19 @@ function readNext() {
 let touched = 0;
 for (;;) {
   const wake = Atomics.load(c, ${WAKE});
+  if (!given && Atomics.load(c, ${BEGUN}) === 1) {
+    const m = receiveMessageOnPort(port);
+    if (m !== undefined) {
+      paths = m.message;
+      given = true;
+    }
+  }
+  // Before the files are known: the ring's pages (the files will land there), then the pool's.
+  if (!given && ringTouched < ringPages) {
+    const end = Math.min(ringPages, ringTouched + batch);
+    for (; ringTouched < end; ringTouched++) Atomics.compareExchange(buf, ringTouched * page, 0, 0);
+    continue;
+  }
   // The next few files first (the caller waits on them), then the pool, then files further ahead.
   const filesAhead = next - Atomics.load(c, ${FILES_DONE});
   if (next < paths.length && filesAhead < ${URGENT_FILES} && readNext()) continue;
@@ -166,7 +184,7 @@ for (;;) {
     continue;
   }
   if (next < paths.length && filesAhead < queue && readNext()) continue;
-  if (next >= paths.length && touched >= pages) break;
+  if (given && next >= paths.length && touched >= pages) break;
   Atomics.store(c, ${SLEEPING}, 1);
   Atomics.wait(c, ${WAKE}, wake, 100);
   Atomics.store(c, ${SLEEPING}, 0);
@@ -175,8 +193,8 @@ for (;;) {
 
 /** What {@link ReadAhead} is to do. */
 export interface ReadAheadOptions {
-  /** The files, in the order they will be taken. */
-  readonly paths: readonly string[];
+  /** The files, in the order they will be taken; absent: given later by {@link ReadAhead.begin}. */
+  readonly paths?: readonly string[];
   /** Size of the ring the files are read into (default 64 MiB); a file larger than half of it is left to the caller. */
   readonly ringBytes?: number;
   /** Bytes of the zero-filled pool {@link ReadAhead.memory} hands out, faulted in ahead of its use (default 0). */
@@ -192,8 +210,9 @@ export interface ReadAheadOptions {
  * thread can be started, every file is left to the caller and memory is fresh.
  */
 export class ReadAhead {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(24));
-  private readonly paths: readonly string[];
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(28));
+  private paths: readonly string[] | undefined;
+  private readonly port: MessagePort;
   private readonly ring: Uint8Array;
   private readonly starts = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
   private readonly lens = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
@@ -217,9 +236,8 @@ export class ReadAhead {
   private worker: Worker | undefined;
 
   constructor(opts: ReadAheadOptions) {
-    this.paths = opts.paths;
     const ringBytes =
-      opts.paths.length === 0 ? PAGE : Math.ceil((opts.ringBytes ?? RING_BYTES) / PAGE) * PAGE;
+      opts.paths?.length === 0 ? PAGE : Math.ceil((opts.ringBytes ?? RING_BYTES) / PAGE) * PAGE;
     this.ring = new Uint8Array(new SharedArrayBuffer(ringBytes));
     this.sums =
       opts.digests === true ? new Uint8Array(new SharedArrayBuffer(DIGEST_BYTES * QUEUE)) : undefined;
@@ -233,11 +251,14 @@ export class ReadAhead {
             out: new Uint8Array(new SharedArrayBuffer(RSA_BYTES * QUEUE)),
           }
         : undefined;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
     try {
       this.worker = new Worker(READ_AHEAD_WORKER, {
         eval: true,
+        transferList: [port2],
         workerData: {
-          paths: opts.paths,
+          port: port2,
           ctrl: this.ctrl.buffer,
           ring: this.ring.buffer,
           starts: this.starts.buffer,
@@ -264,6 +285,20 @@ export class ReadAhead {
     } catch {
       this.worker = undefined;
     }
+    if (opts.paths !== undefined) this.begin(opts.paths);
+  }
+
+  /**
+   * Gives the files to a thread started without them (started early, it faults in its memory while the caller
+   * finds out which files to load); `false` when it has its files already.
+   */
+  begin(paths: readonly string[]): boolean {
+    if (this.paths !== undefined) return false;
+    this.paths = paths;
+    this.port.postMessage(paths);
+    Atomics.store(this.ctrl, BEGUN, 1);
+    this.wake();
+    return true;
   }
 
   /**
@@ -271,7 +306,7 @@ export class ReadAhead {
    * the thread could not read it (missing, unreadable, larger than half the ring, no thread): the caller reads it.
    */
   read(i: number): Uint8Array | undefined {
-    if (this.worker === undefined || i >= this.paths.length) return undefined;
+    if (this.worker === undefined || this.paths === undefined || i >= this.paths.length) return undefined;
     for (
       let ready = Atomics.load(this.ctrl, FILES_READY);
       ready <= i;
@@ -368,6 +403,7 @@ export class ReadAhead {
     this.wake();
     void this.worker?.terminate();
     this.worker = undefined;
+    this.port.close();
   }
 
   /** Byte offset in the ring of queue entry `e`'s file. */

@@ -73,13 +73,17 @@ const secs = (ms: number): number => Math.round(ms) / 1000;
 
 async function loadAllCommand(ctx: CliContext, a: BenchArgs): Promise<number> {
   // Loaded here: the kernel and its personalities are not needed by the ELF-only workloads.
-  const { dependencyOrder, loadAll, readTreeModules } = await import('../../experiments/load-all.js');
+  const { dependencyOrder, loadAll, readTreeModules, startLoadAhead } = await import(
+    '../../experiments/load-all.js'
+  );
   const dir = modulesDir(a);
   const kver = a.kver ?? '';
   if (a.verify && a.certs.length === 0) throw new UsageError('bench load-all: --verify needs --cert FILE');
   const defaultSymvers = join(a.root ?? '', 'usr', 'src', `linux-headers-${kver}`, 'Module.symvers');
   const symvers = a.symvers ?? (existsSync(defaultSymvers) ? defaultSymvers : undefined);
   const t0 = performance.now();
+  // The read-ahead thread prepares its memory while the tree is read and ordered.
+  const readAhead = startLoadAhead(a.verify ? a.certs : []);
   const modules = dependencyOrder(readTreeModules(treeModuleFiles(dir)));
   const t1 = performance.now();
   const perModule: [string, number, number, number][] = [];
@@ -90,6 +94,7 @@ async function loadAllCommand(ctx: CliContext, a: BenchArgs): Promise<number> {
           onLoaded: (m, ms, relocs) => perModule.push([m.name, m.size, relocs, Math.round(ms * 1000) / 1000]),
         }),
     modules,
+    readAhead,
     release: kver,
     ...(symvers === undefined ? {} : { symvers }),
     ...(a.verify ? { trustedCerts: a.certs } : {}),
