@@ -23,6 +23,9 @@ import { RELOCATORS } from '../../elf/relocate/index.js';
 import { SymbolTable } from '../../elf/symbols.js';
 import { FileReader } from '../../host/file-reader.js';
 
+/** Bytes of a file's first read: smaller files are read whole in that one call (most modules are). */
+const FIRST_READ = 128 << 10;
+
 /** Sections closer than this are read in one call (the padding between them is read too). */
 const READ_MERGE_GAP = 4096;
 
@@ -47,15 +50,23 @@ export class SymbolTableReader {
       return undefined;
     }
     try {
+      // One read for a small file: fewer than FIRST_READ bytes back means the whole file is in (a short read of a
+      // regular file is its end), with no fstat and no read per table.
+      let head = readSync(fd, this.buf, 0, FIRST_READ, 0);
+      if (head < FIRST_READ) return this.buf.subarray(0, head);
       const size = fstatSync(fd).size;
       if (size > this.buf.length) {
         this.buf = new Uint8Array(Math.max(size, this.buf.length * 2));
         this.view = new DataView(this.buf.buffer);
+        head = 0;
       }
       const b = this.buf;
       const v = this.view;
       const at = (off: number, len: number): boolean =>
-        off >= 0 && len >= 0 && off + len <= size && readSync(fd, b, off, len, off) === len;
+        off >= 0 &&
+        len >= 0 &&
+        off + len <= size &&
+        (off + len <= head || readSync(fd, b, off, len, off) === len);
       const u64 = (o: number): number => v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
       // ELF64 LSB header and a section table of 64-byte entries inside the file; else fall back.
       if (!at(0, 64) || b[4] !== 2 || b[5] !== 1) return this.whole.tryRead(path);
