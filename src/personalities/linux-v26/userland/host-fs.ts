@@ -15,6 +15,9 @@ import type { KmodDirent, KmodFs, KmodMappedFile, KmodStat } from './kmod-fs.js'
  */
 const MAP_CHUNK = 4096;
 
+/** Files up to this size are read whole when mapped, as readahead would bring them in (most modules are smaller). */
+const MAP_WHOLE_BELOW = 128 << 10;
+
 /** What {@link HostKmodFs.mapFile} has open. */
 interface Mapping {
   readonly fd: number;
@@ -132,6 +135,8 @@ export class HostKmodFs implements KmodFs {
     else this.loaded.fill(0, 0, chunks);
     const m: Mapping = { fd, buffer, size };
     this.mapping = m;
+    // Readahead: a small file is read whole at once, one call instead of one per table looked at.
+    if (size <= MAP_WHOLE_BELOW) this.faultIn(m, 0, size);
     return ok({
       memory: new Uint8Array(buffer.buffer, buffer.byteOffset, size),
       fault: (offset, length) => {
