@@ -79,6 +79,12 @@ async function loadAllCommand(ctx: CliContext, a: BenchArgs): Promise<number> {
   const dir = modulesDir(a);
   const kver = a.kver ?? '';
   if (a.verify && a.certs.length === 0) throw new UsageError('bench load-all: --verify needs --cert FILE');
+  for (const file of [
+    dir,
+    ...(a.symvers === undefined ? [] : [a.symvers]),
+    ...a.certs.filter((c) => !c.includes('-----BEGIN')),
+  ])
+    if (!existsSync(file)) throw new UsageError(`bench load-all: ${file}: no such file or directory`);
   const defaultSymvers = join(a.root ?? '', 'usr', 'src', `linux-headers-${kver}`, 'Module.symvers');
   const symvers = a.symvers ?? (existsSync(defaultSymvers) ? defaultSymvers : undefined);
   const t0 = performance.now();

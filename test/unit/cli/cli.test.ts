@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,17 @@ describe('kmodsim CLI frame', () => {
   });
 
   it('reports user errors on one line, non-zero, without a stack trace', async () => {
-    for (const argv of [['-p', 'bogus', 'lsmod'], ['--frob'], ['-p'], ['no-such-command'], ['sys']]) {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    mkdirSync(join(dir, 'lib', 'modules', '1'), { recursive: true });
+    for (const argv of [
+      ['-p', 'bogus', 'lsmod'],
+      ['--frob'],
+      ['-p'],
+      ['no-such-command'],
+      ['sys'],
+      ['bench', 'load-all', '-d', dir, '-S', '1', '--verify', '--cert', join(dir, 'missing.pem')],
+      ['bench', 'load-all', '-d', join(dir, 'none'), '-S', '1'],
+    ]) {
       const r = await cli(...argv);
       expect(r.code).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);
@@ -40,6 +50,7 @@ describe('kmodsim CLI frame', () => {
 
   it('saves and restores the kernel with --state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    mkdirSync(join(dir, 'lib', 'modules', '1'), { recursive: true });
     const state = join(dir, 'k.json');
     expect((await cli('-p', 'linux-v24', '--state', state, 'dmesg')).code).toBe(0);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as { personality: string };
@@ -57,6 +68,7 @@ describe('kmodsim CLI frame', () => {
 describe('kernel configuration from the command line', () => {
   it('-c sets keys of a new kernel (versions stay text, JSON values parse, dotted keys nest)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    mkdirSync(join(dir, 'lib', 'modules', '1'), { recursive: true });
     const state = join(dir, 'k.json');
     const r = await cli(
       '-p',
@@ -79,6 +91,7 @@ describe('kernel configuration from the command line', () => {
 
   it('--config-file reads YAML, and -c overrides it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    mkdirSync(join(dir, 'lib', 'modules', '1'), { recursive: true });
     const file = join(dir, 'kernel.yaml');
     writeFileSync(file, 'kernelVersion: "5.10"\nmodulesDisabled: true\n');
     const state = join(dir, 'k.json');
@@ -94,6 +107,7 @@ describe('kernel configuration from the command line', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^kmodsim: kernel configuration: .*banana/);
     const dir = mkdtempSync(join(tmpdir(), 'kmodsim-cli-'));
+    mkdirSync(join(dir, 'lib', 'modules', '1'), { recursive: true });
     const state = join(dir, 'k.json');
     expect((await cli('--state', state, 'lsmod')).code).toBe(0);
     const again = await cli('--state', state, '-c', 'kernelVersion=5.4', 'lsmod');
