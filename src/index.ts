@@ -36,7 +36,7 @@ export type {
   Target,
 } from './conformance/target.js';
 export { lineToOp, opToLine, parseOutcome } from './conformance/target.js';
-export type { AddressSpaceConfig, Allocation, Span } from './core/address-space.js';
+export type { AddressSpaceConfig, Allocation, MemorySource, Span } from './core/address-space.js';
 export { AddressSpace, I386_VMALLOC_AREA, X86_64_MODULE_AREA } from './core/address-space.js';
 export type {
   BehaviourAction,
@@ -58,6 +58,7 @@ export type { CredentialsState } from './core/credentials.js';
 export { ALL_CAPABILITIES, Credentials } from './core/credentials.js';
 export type { CredentialsConfig, KernelConfig } from './core/kernel-config.js';
 export { KernelCore } from './core/kernel-core.js';
+export { type CryptoSource, KernelCrypto } from './core/kernel-crypto.js';
 export type { KernelError } from './core/kernel-error.js';
 export { KmodsimError, kernelError } from './core/kernel-error.js';
 export type { LogLevel, LogLine } from './core/kernel-log.js';
