@@ -1,5 +1,6 @@
-import { constants, createHash, type KeyObject, publicDecrypt } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { injectable } from 'inversify';
+import { NODE_CRYPTO } from '../elf/signature/pkcs7-verify.js';
 
 /**
  * Results of the kernel's crypto computed elsewhere (another thread that read the same bytes). Each answer must
@@ -23,7 +24,7 @@ export class KernelCrypto {
 
   /** The digest of `data` with Node's hash `hash` (`sha256`, …). */
   digest(hash: string, data: Uint8Array): Uint8Array {
-    return this.source?.digest?.(hash, data) ?? createHash(hash).update(data).digest();
+    return this.source?.digest?.(hash, data) ?? NODE_CRYPTO.digest(hash, data);
   }
 
   /**
@@ -32,12 +33,7 @@ export class KernelCrypto {
    */
   rsaRecover(key: KeyObject, sig: Uint8Array): Uint8Array | null {
     const known = this.source?.rsaRecover?.(key, sig);
-    if (known !== undefined) return known;
-    try {
-      return publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
-    } catch {
-      return null;
-    }
+    return known !== undefined ? known : NODE_CRYPTO.rsaRecover(key, sig);
   }
 
   /** Sets (or with `undefined` removes) the source asked first. */

@@ -23,7 +23,7 @@ export {
   pkcs7ParseMessage,
   type SigFailure,
 } from './pkcs7-parser.js';
-export { type KeyUsage, type SigCrypto, verifyPkcs7Signature } from './pkcs7-verify.js';
+export { type KeyUsage, NODE_CRYPTO, type SigCrypto, verifyPkcs7Signature } from './pkcs7-verify.js';
 export {
   generateSigningKey,
   type Pkcs7SignOptions,

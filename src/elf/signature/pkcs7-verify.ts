@@ -38,7 +38,7 @@ export interface SigCrypto {
 }
 
 /** The primitives computed by Node, here and now. */
-const NODE_CRYPTO: SigCrypto = {
+export const NODE_CRYPTO: SigCrypto = {
   digest: (hash, data) => createHash(hash).update(data).digest(),
   rsaRecover: (key, sig) => {
     try {
