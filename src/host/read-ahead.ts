@@ -26,6 +26,8 @@ const RING_DONE = 4;
 const SLEEPING = 5;
 /** 1 once the files are given (see {@link ReadAhead.begin}). */
 const BEGUN = 6;
+/** 1 once the thread has ended, for whatever reason (the caller then reads the files itself). */
+const ENDED = 7;
 
 const PAGE = 4096;
 /** Files the thread may be ahead of the caller (whatever their size). */
@@ -157,6 +159,7 @@ function readNext() {
   return true;
 }
 let touched = 0;
+try {
 for (;;) {
   const wake = Atomics.load(c, ${WAKE});
   if (!given && Atomics.load(c, ${BEGUN}) === 1) {
@@ -189,6 +192,10 @@ for (;;) {
   Atomics.wait(c, ${WAKE}, wake, 100);
   Atomics.store(c, ${SLEEPING}, 0);
 }
+} finally {
+  Atomics.store(c, ${ENDED}, 1);
+  Atomics.notify(c, ${FILES_READY});
+}
 `;
 
 /** What {@link ReadAhead} is to do. */
@@ -210,7 +217,7 @@ export interface ReadAheadOptions {
  * thread can be started, every file is left to the caller and memory is fresh.
  */
 export class ReadAhead {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(28));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(32));
   private paths: readonly string[] | undefined;
   private readonly port: MessagePort;
   private readonly ring: Uint8Array;
@@ -307,16 +314,19 @@ export class ReadAhead {
    */
   read(i: number): Uint8Array | undefined {
     if (this.worker === undefined || this.paths === undefined || i >= this.paths.length) return undefined;
+    // A thread that ended without this file, or does not answer for 10 s, is given up on: the caller then reads
+    // every file itself.
+    const deadline = Date.now() + 10_000;
     for (
       let ready = Atomics.load(this.ctrl, FILES_READY);
       ready <= i;
       ready = Atomics.load(this.ctrl, FILES_READY)
     ) {
-      // A thread that never answers is given up on; the caller then reads every file.
-      if (Atomics.wait(this.ctrl, FILES_READY, ready, 10_000) === 'timed-out') {
+      if (Atomics.load(this.ctrl, ENDED) === 1 || Date.now() > deadline) {
         this.close();
         return undefined;
       }
+      Atomics.wait(this.ctrl, FILES_READY, ready, 50);
     }
     const e = i % QUEUE;
     const len = this.lens[e];
