@@ -79,9 +79,10 @@ export class AddressSpace implements Snapshottable {
   /** Live allocations by offset from base. */
   private live = new Map<number, { alloc: Allocation; span: Span }>();
   /**
-   * The area's memory, in lazily created chunks of {@link AddressSpace.chunkBytes} bytes (by offset / CHUNK), and per chunk how far
-   * it was ever handed out: memory freed and allocated again is reused as vmalloc reuses pages, and only that
-   * used part needs zeroing (fresh memory costs far more than clearing memory already touched).
+   * The area's own memory, in lazily created chunks of {@link AddressSpace.chunkBytes} bytes (by offset / CHUNK),
+   * and per chunk how far it was ever handed out: memory freed and allocated again is reused as vmalloc reuses
+   * pages, and only that used part needs zeroing (fresh memory costs far more than clearing memory already
+   * touched).
    */
   private chunks = new Map<number, { bytes: Uint8Array; used: number }>();
   private source: MemorySource | undefined;

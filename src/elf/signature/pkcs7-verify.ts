@@ -49,7 +49,10 @@ export const NODE_CRYPTO: SigCrypto = {
   },
 };
 
-/** EMSA-PKCS1-v1_5 DigestInfo prefixes by Node hash name, as the kernel's `pkcs1pad`/`rsassa-pkcs1` lists them. */
+/**
+ * EMSA-PKCS1-v1_5 DigestInfo prefixes by Node hash name.
+ * @see crypto/rsa-pkcs1pad.c rsa_digest_info_* (6.1; crypto/rsassa-pkcs1.c from 6.13)
+ */
 const DIGEST_INFO: ReadonlyMap<string, Buffer> = new Map(
   Object.entries({
     sha1: '3021300906052b0e03021a05000414',
@@ -125,21 +128,21 @@ const warn = (errno: SigFailure['errno'], ...lines: string[]): Step => fail({ er
 function pkcs7Digest(
   data: Uint8Array,
   sinfo: Pkcs7SignedInfo,
-  digest: SigCrypto['digest'],
+  crypto: SigCrypto,
 ): Result<Digested, SigFailure> {
   const hash = sinfo.hashAlgo === undefined ? undefined : nodeHash(sinfo.hashAlgo);
   if (hash === undefined) return fail({ errno: 'ENOPKG', lines: [] });
   if (sinfo.authattrs === undefined)
-    return { ok: true, value: { sinfo, input: data, digest: once(() => digest(hash, data)) } };
+    return { ok: true, value: { sinfo, input: data, digest: once(() => crypto.digest(hash, data)) } };
   if (sinfo.msgDigest === undefined) {
     return fail({ errno: 'EKEYREJECTED', lines: [`PKCS7: Sig ${sinfo.index}: No messageDigest`] });
   }
-  const d = digest(hash, data);
+  const d = crypto.digest(hash, data);
   if (sinfo.msgDigest.length !== d.length) return fail({ errno: 'EBADMSG', lines: [] });
   if (!Buffer.from(d.buffer, d.byteOffset, d.length).equals(sinfo.msgDigest))
     return fail({ errno: 'EKEYREJECTED', lines: [] });
   const input = sinfo.authattrs;
-  return { ok: true, value: { sinfo, input, digest: once(() => digest(hash, input)) } };
+  return { ok: true, value: { sinfo, input, digest: once(() => crypto.digest(hash, input)) } };
 }
 
 /** `pkcs7_find_key`: the embedded certificate whose id is the signer's. */
@@ -182,7 +185,7 @@ function pkcs7Verify(
   }
   const out: Digested[] = [];
   for (const sinfo of msg.signedInfos) {
-    const d = pkcs7Digest(data, sinfo, (h, x) => crypto.digest(h, x));
+    const d = pkcs7Digest(data, sinfo, crypto);
     if (!d.ok) {
       if (d.error.errno === 'ENOPKG') {
         sinfo.unsupportedCrypto = true;
