@@ -35,6 +35,8 @@ export interface V24Era {
   readonly printsNameFailure: boolean;
   /** Whether dependencies are all checked before any is linked (2.4, or 2.2 with clean residue). */
   readonly checkDepsFirst: boolean;
+  /** Whether the error paths also restore the header bytes past the struct and name (`residue: 'clean'`). */
+  readonly restoresHeaderTail: boolean;
   /** 2.4 has `MOD_INITIALIZING` and returns the init's own error; 2.2 answers EBUSY. */
   readonly hasInitializing: boolean;
   /** `MOD_CAN_QUERY` (2.4) or `(flags & (RUNNING|DELETED)) == RUNNING` (2.2). */
@@ -70,6 +72,7 @@ export function linuxV24Era(config: Pick<LinuxV24Config, 'version' | 'residue'>)
     restoresName: is24,
     printsNameFailure: is24,
     checkDepsFirst: is24 || config.residue === 'clean',
+    restoresHeaderTail: config.residue === 'clean',
     hasInitializing: is24,
     canQuery: is24
       ? (flags) => (flags & (MOD_RUNNING | MOD_INITIALIZING)) !== 0 && (flags & MOD_DELETED) === 0

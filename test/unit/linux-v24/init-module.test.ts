@@ -444,6 +444,17 @@ describe('linux-v24 init_module: what error paths leave', () => {
     }
   });
 
+  it("with residue: 'clean' the header tail is restored too", () => {
+    const k = v24({ kernelVersion: '2.4.27', residue: 'clean' });
+    const { addr } = created(k, 'mod');
+    const before = mem(k, addr, 160);
+    const img = buildModuleImage({ base: addr, name: 'mod', size: 4096, sizeOfStruct: 160 });
+    img.bytes.fill(0xcc, 120, 160);
+    poke(img.bytes, 'flags', MOD_RUNNING);
+    expect(k.sys.init_module('mod', img.bytes).errno).toBe('EINVAL');
+    expect(mem(k, addr, 160)).toEqual(before);
+  });
+
   it('2.2 links dependencies as it checks them: a bad one leaves the earlier ones linked (dangling refs)', () => {
     // A 72-byte header (modutils of the 2.2 era): the name the image carries right after it is copied over the
     // one create_module wrote, so the module keeps its name.

@@ -62,7 +62,10 @@ export const saveHeader = step<InitContext>('saveHeader', (ctx, undo) => {
   ctx.saved = k.mem.read(mod.addr, k.era.sizeofModule);
   ctx.savedNext = mod.next;
   if (k.era.restoresName) ctx.savedName = k.mem.cbytes(mod.get('name'));
+  // `residue: 'clean'`: also the bytes a longer user header copies past the struct (the "2.4 header tail").
+  const tail = k.era.restoresHeaderTail ? headerTail(ctx) : undefined;
   undo.push('restoreHeader', () => {
+    if (tail !== undefined) k.mem.write(mod.addr + k.era.sizeofModule, tail);
     k.mem.write(mod.addr, ctx.saved);
     if (k.era.restoresName) {
       const at = mod.get('name');
@@ -72,6 +75,19 @@ export const saveHeader = step<InitContext>('saveHeader', (ctx, undo) => {
   });
   return OK_VOID;
 });
+
+/** The module's bytes from the end of the struct to the end of the header copy, as far as its memory goes. */
+function headerTail(ctx: InitContext): Uint8Array | undefined {
+  const k = ctx.k;
+  const mod = modOf(ctx);
+  const alloc = k.core.memory.find(BigInt(mod.addr));
+  if (alloc === undefined) return undefined;
+  const room = alloc.size - Number(BigInt(mod.addr) - alloc.address);
+  const end = Math.min(k.era.headerCopyLength(ctx.userSize), room);
+  return end > k.era.sizeofModule
+    ? k.mem.read(mod.addr + k.era.sizeofModule, end - k.era.sizeofModule)
+    : undefined;
+}
 
 /**
  * The header copy: 2.2 copies the kernel's `sizeof(struct module)` bytes, 2.4.0 the user's `size_of_struct`
