@@ -66,7 +66,7 @@ const mem = new Uint8Array(pool);
 const pages = Math.floor(mem.length / page);
 const sum = sums === undefined ? undefined : new Uint8Array(sums);
 const rsaKey = rsa === undefined ? undefined : crypto.createPublicKey({ key: Buffer.from(rsa.spki), format: 'der', type: 'spki' });
-const rsaBytes = rsaKey === undefined ? 0 : rsaKey.asymmetricKeyDetails.modulusLength / 8;
+const rsaBytes = rsaKey === undefined ? 0 : Math.ceil(rsaKey.asymmetricKeyDetails.modulusLength / 8);
 const rsaLen = rsa === undefined ? undefined : new Int32Array(rsa.lens);
 const rsaAt = rsa === undefined ? undefined : new Int32Array(rsa.at);
 const rsaOut = rsa === undefined ? undefined : new Uint8Array(rsa.out);
@@ -387,7 +387,7 @@ export class ReadAhead {
       const r = this.rsa;
       if (r === undefined || e < 0 || r.lens[e] === -2 || !this.isThreadKey(key)) return undefined;
       const at = this.offsetOf(e) + r.at[e];
-      if (sig.length * 8 !== r.key.asymmetricKeyDetails?.modulusLength) return undefined;
+      if (sig.length !== Math.ceil((r.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)) return undefined;
       if (
         !Buffer.from(sig.buffer, sig.byteOffset, sig.length).equals(
           Buffer.from(this.ring.buffer, at, sig.length),

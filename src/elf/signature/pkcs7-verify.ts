@@ -85,7 +85,7 @@ function publicKeyVerify(key: KeyObject, sinfo: Pkcs7SignedInfo, d: Digested, cr
   const prefix = keyType === 'rsa' ? DIGEST_INFO.get(hash) : undefined;
   try {
     if (prefix === undefined) return verify(hash, d.input, key, sig);
-    if (sig.length * 8 !== key.asymmetricKeyDetails?.modulusLength) return false;
+    if (sig.length !== Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)) return false;
     const em = crypto.rsaRecover(key, sig);
     const digest = d.digest();
     return (

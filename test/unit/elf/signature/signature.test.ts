@@ -245,6 +245,14 @@ describe('verify_pkcs7_signature for modules', () => {
     }
   });
 
+  it('an RSA modulus that is not a whole number of bytes takes signatures of its byte length', () => {
+    const odd = generateSigningKey({ bits: 2047 });
+    const ring2 = new TrustedKeyring();
+    ring2.addBlob(odd.certificate);
+    const r = verifyPkcs7Signature(DATA, pkcs7SignDetached(DATA, odd), ring2);
+    expect(r.ok ? 'ok' : r.error.errno).toBe('ok');
+  });
+
   it("RSA verification on the digest agrees with Node's verify over the message for damaged signatures", () => {
     const good = new Uint8Array(sign('sha256', DATA, key.privateKey));
     for (let bit = 0; bit < good.length * 8; bit += 97) {
