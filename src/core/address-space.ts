@@ -79,7 +79,7 @@ export class AddressSpace implements Snapshottable {
   /** Live allocations by offset from base. */
   private live = new Map<number, { alloc: Allocation; span: Span }>();
   /**
-   * The area's own memory, in lazily created chunks of {@link AddressSpace.chunkBytes} bytes (by offset / CHUNK),
+   * The area's own memory, in lazily created chunks of {@link CHUNK} bytes (by offset / CHUNK),
    * and per chunk how far it was ever handed out: memory freed and allocated again is reused as vmalloc reuses
    * pages, and only that used part needs zeroing (fresh memory costs far more than clearing memory already
    * touched).
@@ -88,9 +88,6 @@ export class AddressSpace implements Snapshottable {
   private source: MemorySource | undefined;
   /** How far the source's memory has been handed out: below this it may hold old bytes. */
   private sourceUsed = 0;
-
-  /** Bytes of each chunk of the area's own backing memory. */
-  static readonly chunkBytes = 1 << 22;
 
   constructor() {
     this.configure(X86_64_MODULE_AREA);
@@ -313,7 +310,7 @@ export class AddressSpace implements Snapshottable {
 }
 
 /** Bytes per chunk of backing memory (allocations that straddle two chunks get their own array). */
-const CHUNK = AddressSpace.chunkBytes;
+const CHUNK = 1 << 22;
 
 function roundUp(n: number, to: number): number {
   return Math.ceil(n / to) * to;

@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signingCertificatePem } from '../../scripts/signing-cert.mjs';
+import { treeModuleFiles } from '../../src/experiments/tree-module-files.js';
 
 /** A located module tree. */
 export interface DebianTree {
@@ -67,16 +68,7 @@ export function debianTree(): DebianTree | undefined {
 
 /** Every `.ko` under the tree's `kernel/` directory. */
 export function moduleFiles(tree: DebianTree): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ko')) out.push(p);
-    }
-  };
-  walk(join(tree.modulesDir, 'kernel'));
-  return out.sort();
+  return treeModuleFiles(join(tree.modulesDir, 'kernel'));
 }
 
 /**

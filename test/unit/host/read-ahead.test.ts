@@ -34,7 +34,7 @@ describe('ReadAhead', () => {
   });
 
   it('gives the module area zero-filled memory that keeps what the loader writes while the thread runs ahead', () => {
-    const ahead = new ReadAhead({ paths: [], poolBytes: 8 * AddressSpace.chunkBytes });
+    const ahead = new ReadAhead({ paths: [], poolBytes: 32 << 20 });
     const space = new AddressSpace();
     space.useMemorySource(ahead.memory);
     try {
