@@ -73,4 +73,20 @@ describe('Vfs lazy directories', () => {
     const r = v.unlink('/d');
     expect(r.ok ? 'ok' : r.error.errno).toBe('ENOTEMPTY');
   });
+
+  it('refuses a bad path as mkdirp does, creating nothing and never calling populate', () => {
+    const v = new Vfs(new Credentials());
+    v.writeFile('/f', 'x');
+    const before = v.snapshot();
+    let calls = 0;
+    const populate = () => {
+      calls++;
+    };
+    const errno = (r: { ok: boolean; error?: { errno: string } }) => (r.ok ? 'ok' : r.error?.errno);
+    expect(errno(v.registerLazyDir('relative/d', populate))).toBe('ENOENT');
+    expect(errno(v.registerLazyDir('/f/d', populate))).toBe('ENOTDIR');
+    expect(errno(v.registerLazyDir(`/${'n'.repeat(300)}`, populate))).toBe('ENAMETOOLONG');
+    expect(v.snapshot()).toEqual(before);
+    expect(calls).toBe(0);
+  });
 });
