@@ -39,6 +39,8 @@ const TOUCH_BATCH = 32;
 const DIGEST_BYTES = 32;
 /** Room per file for the result of the RSA operation (a 8192-bit modulus). */
 const RSA_BYTES = 1024;
+/** Files done after which a sleeping thread is woken (see {@link ReadAhead.done}). */
+const WAKE_FILES = 64;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
 /** Default ring size. */
@@ -241,6 +243,8 @@ export class ReadAhead {
   /** The queue entry of the file between {@link ReadAhead.read} and {@link ReadAhead.done}, else -1. */
   private current = -1;
   private worker: Worker | undefined;
+  /** Files done, ring pages done and pool pages used when the thread was last woken. */
+  private readonly wokenAt = { files: 0, ring: 0, pool: 0 };
 
   constructor(opts: ReadAheadOptions) {
     const ringBytes =
@@ -326,6 +330,7 @@ export class ReadAhead {
         this.close();
         return undefined;
       }
+      this.wake(true);
       Atomics.wait(this.ctrl, FILES_READY, ready, 50);
     }
     const e = i % QUEUE;
@@ -340,10 +345,19 @@ export class ReadAhead {
   done(i: number): void {
     const e = i % QUEUE;
     this.current = -1;
-    if (this.lens[e] >= 0)
-      Atomics.store(this.ctrl, RING_DONE, this.starts[e] + Math.ceil(this.lens[e] / PAGE));
+    let ringDone = Atomics.load(this.ctrl, RING_DONE);
+    if (this.lens[e] >= 0) {
+      ringDone = this.starts[e] + Math.ceil(this.lens[e] / PAGE);
+      Atomics.store(this.ctrl, RING_DONE, ringDone);
+    }
     Atomics.store(this.ctrl, FILES_DONE, i + 1);
-    this.wake();
+    // A sleeping thread is woken once enough room has come free for it to do a useful stretch of work (each
+    // wake-up is a system call on both sides); read() wakes it at once when the caller is about to wait.
+    if (
+      i + 1 - this.wokenAt.files >= WAKE_FILES ||
+      ringDone - this.wokenAt.ring >= this.ring.length / PAGE / 8
+    )
+      this.wake();
   }
 
   /**
@@ -356,7 +370,7 @@ export class ReadAhead {
     if (end > this.poolUsed) {
       this.poolUsed = end;
       Atomics.store(this.ctrl, POOL_USED, end);
-      this.wake();
+      if (end - this.wokenAt.pool >= AHEAD_PAGES / 4) this.wake();
     }
     return new Uint8Array(this.pool, offset, bytes);
   };
@@ -422,8 +436,12 @@ export class ReadAhead {
   }
 
   /** Tells the thread something changed; the notify (a system call) only when it is waiting. */
-  private wake(): void {
+  private wake(force = false): void {
     Atomics.add(this.ctrl, WAKE, 1);
-    if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, WAKE);
+    if (Atomics.load(this.ctrl, SLEEPING) !== 1 && !force) return;
+    Atomics.notify(this.ctrl, WAKE);
+    this.wokenAt.files = Atomics.load(this.ctrl, FILES_DONE);
+    this.wokenAt.ring = Atomics.load(this.ctrl, RING_DONE);
+    this.wokenAt.pool = this.poolUsed;
   }
 }
