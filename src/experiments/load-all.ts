@@ -7,10 +7,11 @@
 import { X509Certificate } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ElfFile } from '../elf/elf-file.js';
-import { parseModinfoBytes, readModinfo } from '../elf/modinfo.js';
+import { readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
 import { FileReader } from '../host/file-reader.js';
 import { ReadAhead } from '../host/read-ahead.js';
+import { type ModuleDeps, scanModuleDeps } from '../host/scan-module-deps.js';
 import { createKernel, type Kernel } from '../kernel.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
@@ -55,19 +56,19 @@ export function readTreeModules(paths: readonly string[]): TreeModuleRef[] {
   return paths.map((path) => {
     // Only the header, the section table, its names and .modinfo are read (four small reads), when they can be.
     const fd = openSync(path, 'r');
-    let found: { mi: Map<string, string>; size: number } | undefined;
+    let found: { deps: ModuleDeps; size: number } | undefined;
     try {
       const size = fstatSync(fd).size;
-      const mi = modinfoFast(size, (offset, length, slot) => {
+      const deps = scanModuleDeps(size, (offset, length, slot) => {
         if (scratch[slot].length < length) scratch[slot] = new Uint8Array(length);
         const got = readSync(fd, scratch[slot], 0, length, offset);
         return got === length ? scratch[slot].subarray(0, length) : undefined;
       });
-      if (mi !== undefined) found = { mi, size };
+      if (deps !== undefined) found = { deps, size };
     } finally {
       closeSync(fd);
     }
-    if (found !== undefined) return treeModuleRef(path, found.mi, found.size);
+    if (found !== undefined) return treeModuleRef(path, found.deps, found.size);
     const bytes = file.read(path);
     return treeModuleRef(path, modinfoViaElf(path, bytes), bytes.length);
   });
@@ -76,78 +77,23 @@ export function readTreeModules(paths: readonly string[]): TreeModuleRef[] {
 function treeModuleInfo(path: string, bytes: Uint8Array): TreeModuleRef {
   const whole = (offset: number, length: number) =>
     offset + length <= bytes.length ? bytes.subarray(offset, offset + length) : undefined;
-  return treeModuleRef(path, modinfoFast(bytes.length, whole) ?? modinfoViaElf(path, bytes), bytes.length);
+  return treeModuleRef(path, scanModuleDeps(bytes.length, whole) ?? modinfoViaElf(path, bytes), bytes.length);
 }
 
-function treeModuleRef(path: string, mi: Map<string, string>, size: number): TreeModuleRef {
-  const name = mi.get('name') ?? '';
-  const dep = mi.get('depends') ?? '';
-  return { path, name, depends: dep === '' ? [] : dep.split(',').map(moduleKey), size };
+function treeModuleRef(path: string, deps: ModuleDeps, size: number): TreeModuleRef {
+  return { path, name: deps.name, depends: deps.depends.map(moduleKey), size };
 }
 
 /** `.modinfo` through the ELF reader (any class or byte order); throws on a file that is no module. */
-function modinfoViaElf(path: string, bytes: Uint8Array): Map<string, string> {
+function modinfoViaElf(path: string, bytes: Uint8Array): ModuleDeps {
   const sig = readModuleSignature(bytes);
   const payload = sig.ok && sig.value !== undefined ? bytes.subarray(0, sig.value.payloadLength) : bytes;
   const elf = ElfFile.parse(payload);
   if (!elf.ok) throw new Error(`${path}: ${elf.error.message}`);
   const mi = readModinfo(elf.value);
   if (!mi.ok) throw new Error(`${path}: no modinfo`);
-  return firstValues(mi.value.pairs());
-}
-
-const MODINFO_NAME = new TextEncoder().encode('.modinfo\0');
-
-/**
- * `.modinfo` of a well-formed ELF64 little-endian file read straight from its section table (the first section
- * so named, as the ELF reader finds it); `undefined` for anything else, which goes to the full reader.
- */
-function modinfoFast(
-  size: number,
-  read: (offset: number, length: number, slot: 0 | 1 | 2) => Uint8Array | undefined,
-): Map<string, string> | undefined {
-  const h = size < 64 ? undefined : read(0, 64, 0);
-  if (h === undefined || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return undefined;
-  if (h[4] !== 2 || h[5] !== 1) return undefined;
-  const hv = new DataView(h.buffer, h.byteOffset, 64);
-  const shoff = hv.getUint32(40, true) + hv.getUint32(44, true) * 4294967296;
-  const shnum = hv.getUint16(60, true);
-  const shstrndx = hv.getUint16(62, true);
-  if (hv.getUint16(58, true) !== 64 || shstrndx >= shnum || shoff + shnum * 64 > size) return undefined;
-  const sh = read(shoff, shnum * 64, 1);
-  if (sh === undefined) return undefined;
-  const v = new DataView(sh.buffer, sh.byteOffset, sh.length);
-  const field = (i: number, at: number) => v.getUint32(i * 64 + at, true);
-  const wide = (i: number, at: number) => field(i, at) + field(i, at + 4) * 4294967296;
-  const strSize = wide(shstrndx, 32);
-  if (wide(shstrndx, 24) + strSize > size) return undefined;
-  const names = read(wide(shstrndx, 24), strSize, 2);
-  if (names === undefined) return undefined;
-  for (let i = 0; i < shnum; i++) {
-    const at = field(i, 0);
-    if (at + MODINFO_NAME.length > strSize) continue;
-    let k = 0;
-    while (k < MODINFO_NAME.length && names[at + k] === MODINFO_NAME[k]) k++;
-    if (k < MODINFO_NAME.length) continue;
-    const off = wide(i, 24);
-    const len = wide(i, 32);
-    if (field(i, 4) === 8 /* SHT_NOBITS */ || off + len > size) return undefined;
-    const data = len === 0 ? new Uint8Array(0) : read(off, len, 0);
-    if (data === undefined) return undefined;
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
-    const entries = parseModinfoBytes(buf, (s, e) => buf.toString('utf8', s, e));
-    return firstValues(
-      entries.flatMap((e) => (e.key === undefined ? [] : [[e.key, e.value ?? ''] as const])),
-    );
-  }
-  return undefined;
-}
-
-/** Key → first value, as `get_modinfo` answers. */
-function firstValues(pairs: Iterable<readonly [string, string]>): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const [k, val] of pairs) if (!m.has(k)) m.set(k, val);
-  return m;
+  const dep = mi.value.get('depends') ?? '';
+  return { name: mi.value.get('name') ?? '', depends: dep === '' ? [] : dep.split(',') };
 }
 
 /** Dependencies first; ties in input order. Throws on a cycle or a dependency missing from `mods`. */
