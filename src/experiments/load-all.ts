@@ -132,8 +132,18 @@ function rsaKeyOf(cert: string): Uint8Array | undefined {
 
 /** Options of {@link loadAll}. */
 export interface LoadAllOptions {
-  /** The modules, in load order (see {@link dependencyOrder}); those without bytes are read when loaded. */
-  readonly modules: readonly TreeModuleRef[];
+  /**
+   * The modules, in load order (see {@link dependencyOrder}); those without bytes are read when loaded. One of
+   * `modules` and `files` is given.
+   */
+  readonly modules?: readonly TreeModuleRef[];
+  /**
+   * Module files in any order (e.g. {@link treeModuleFiles}): the read-ahead thread reads their names and
+   * dependencies and hands them over dependencies first, so loading starts while the tree is still being
+   * scanned; where it cannot (no thread, a file it cannot scan, a missing dependency or a cycle) the rest is
+   * ordered here with {@link readTreeModules} and {@link dependencyOrder}, which throws as it does.
+   */
+  readonly files?: readonly string[];
   /** Kernel release (`uname -r`), which sets the vermagic the kernel expects. */
   readonly release: string;
   /** Path of a `Module.symvers` whose `vmlinux` entries become the kernel's exports. */
@@ -142,7 +152,10 @@ export interface LoadAllOptions {
   readonly trustedCerts?: readonly string[];
   /** linux-v26 era (default `6.1`). */
   readonly kernelVersion?: string;
-  /** Called after each `init_module` with the module, its milliseconds and the relocations it applied. */
+  /**
+   * Called for each `init_module` with the module, its milliseconds and the relocations it applied: after the
+   * call, or with `files` once every module is loaded (their names are known then), in load order.
+   */
   readonly onLoaded?: (m: TreeModuleRef, ms: number, relocations: number) => void;
   /** Called with the kernel after every module is loaded, before unloading (checks, listings). */
   readonly whileLoaded?: (k: Kernel<'linux-v26'>) => void;
@@ -211,21 +224,27 @@ function relocationCount(k: Kernel<'linux-v26'>): number {
 export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const t0 = performance.now();
   const certs = opts.trustedCerts ?? [];
+  const files = opts.files;
+  const given = opts.modules ?? [];
+  const count = files?.length ?? given.length;
   // Files not in memory are read ahead on a second thread while the kernel boots and loads, and the module
   // area's memory is faulted in there (the files' total size bounds what their sections take).
-  const lazy = opts.modules.every((m) => m.bytes === undefined) && opts.modules.length > 0;
-  const paths = lazy ? opts.modules.map((m) => m.path) : [];
+  const lazy = files !== undefined || (given.every((m) => m.bytes === undefined) && given.length > 0);
+  const paths = files ?? (lazy ? given.map((m) => m.path) : []);
   const ahead =
     opts.readAhead ??
-    (opts.modules.length > 0
-      ? new ReadAhead({
-          paths,
-          ringBytes: Math.max(64 << 20, 2 * opts.modules.reduce((n, m) => Math.max(n, m.size), 0)),
-          poolBytes: opts.modules.reduce((n, m) => n + m.size, 0),
-          ...cryptoOptions(certs),
-        })
-      : undefined);
-  ahead?.begin(paths);
+    (count === 0
+      ? undefined
+      : files !== undefined
+        ? startLoadAhead(certs)
+        : new ReadAhead({
+            paths,
+            ringBytes: Math.max(64 << 20, 2 * given.reduce((n, m) => Math.max(n, m.size), 0)),
+            poolBytes: given.reduce((n, m) => n + m.size, 0),
+            ...cryptoOptions(certs),
+          }));
+  const threadOrders = files !== undefined && ahead?.begin(files, { order: true }) === true;
+  if (files === undefined && opts.readAhead !== undefined) ahead?.begin(paths);
   const k = createKernel({
     personality: 'linux-v26',
     config: {
@@ -243,26 +262,65 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const kernelSymbols = k.core.symbols.size;
   const logStart = k.core.log.cursor;
   const t1 = performance.now();
-  const loadFailures: string[] = [];
-  const onLoaded = opts.onLoaded;
+  // Load order as indices into `paths` (files) or `given` (modules); errno of each failed load by index.
+  const order: number[] = [];
+  const failed = new Map<number, string>();
+  const timings: [number, number][] = [];
+  const timed = opts.onLoaded !== undefined;
   // One buffer for every file read here: init_module maps it only for the call and the kernel keeps no view of it.
   const file = new FileReader();
+  const load = (index: number, bytes: Uint8Array) => {
+    const before = timed ? relocationCount(k) : 0;
+    const s = timed ? performance.now() : 0;
+    const r = k.sys.init_module(bytes);
+    if (r.ret !== 0) failed.set(index, String(r.errno));
+    order.push(index);
+    if (timed) timings.push([performance.now() - s, relocationCount(k) - before]);
+  };
+  let modules: readonly TreeModuleRef[] = given;
   try {
-    for (let i = 0; i < opts.modules.length; i++) {
-      const m = opts.modules[i];
-      const bytes = m.bytes ?? (lazy ? ahead?.read(i) : undefined) ?? file.read(m.path);
-      const before = onLoaded === undefined ? 0 : relocationCount(k);
-      const s = onLoaded === undefined ? 0 : performance.now();
-      const r = k.sys.init_module(bytes);
-      ahead?.done(i);
-      if (r.ret !== 0) loadFailures.push(`${m.name}: ${r.errno}`);
-      if (onLoaded !== undefined) onLoaded(m, performance.now() - s, relocationCount(k) - before);
+    if (files === undefined) {
+      for (let i = 0; i < given.length; i++) {
+        const m = given[i];
+        load(i, m.bytes ?? (lazy ? ahead?.read(i) : undefined) ?? file.read(m.path));
+        ahead?.done(i);
+      }
+    } else {
+      for (let i = 0; threadOrders && i < files.length; i++) {
+        const bytes = ahead?.read(i);
+        const p = ahead?.taken(i) ?? -1;
+        if (p < 0) break;
+        load(p, bytes ?? file.read(files[p]));
+        ahead?.done(i);
+      }
+      const scan = order.length === files.length ? ahead?.scanned() : undefined;
+      if (scan !== undefined) {
+        modules = files.map((path, p) => ({
+          path,
+          name: scan.names[p],
+          depends: scan.depends[p],
+          size: scan.sizes[p],
+        }));
+      } else {
+        // The thread could not order every file: the rest is ordered here (throwing as dependencyOrder does).
+        modules = readTreeModules(files);
+        const index = new Map(modules.map((m, p) => [m, p]));
+        const loaded = new Set(order);
+        for (const m of dependencyOrder(modules)) {
+          const p = index.get(m) ?? -1;
+          if (!loaded.has(p)) load(p, file.read(m.path));
+        }
+      }
     }
   } finally {
     ahead?.close();
     k.core.memory.useMemorySource(undefined);
     k.core.crypto.useSource(undefined);
   }
+  const inOrder = order.map((i) => modules[i]);
+  if (opts.onLoaded !== undefined)
+    for (let n = 0; n < inOrder.length; n++) opts.onLoaded(inOrder[n], timings[n][0], timings[n][1]);
+  const loadFailures = order.flatMap((i) => (failed.has(i) ? [`${modules[i].name}: ${failed.get(i)}`] : []));
   const t2 = performance.now();
   const problems = k.core.log
     .lines(logStart)
@@ -274,8 +332,8 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const permanent = new Set(proc.filter((l) => l.includes('[permanent],')).map((l) => l.split(' ')[0]));
   const t3 = performance.now();
   const unloadFailures: string[] = [];
-  for (let i = opts.modules.length - 1; i >= 0; i--) {
-    const name = opts.modules[i].name;
+  for (let i = inOrder.length - 1; i >= 0; i--) {
+    const name = inOrder[i].name;
     const r = k.sys.delete_module(name, permanent.has(name) ? 'O_NONBLOCK|O_TRUNC' : 'O_NONBLOCK');
     if (r.ret !== 0) unloadFailures.push(`${name}: ${r.errno}`);
   }
@@ -286,8 +344,8 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     JSON.stringify(k.core.memory.freeList()) === memBefore &&
     JSON.stringify(k.core.symbols.snapshot()) === symBefore;
   return {
-    modules: opts.modules.length - loadFailures.length,
-    bytes: opts.modules.reduce((n, m) => n + m.size, 0),
+    modules: inOrder.length - loadFailures.length,
+    bytes: inOrder.reduce((n, m) => n + m.size, 0),
     relocations: relocationCount(k),
     kernelSymbols,
     loadFailures,

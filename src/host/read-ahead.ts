@@ -13,7 +13,8 @@
  * @module
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { scanModuleDeps } from './scan-module-deps.js';
 
 /** Control words shared with the thread. */
 const FILES_READY = 0;
@@ -28,6 +29,11 @@ const SLEEPING = 5;
 const BEGUN = 6;
 /** 1 once the thread has ended, for whatever reason (the caller then reads the files itself). */
 const ENDED = 7;
+/** Ordered files: how many have their place in the order (see {@link ReadAhead.taken}). */
+const ORDERED = 8;
+/** Ordered files: 0 while scanning, 1 once every file is ordered, 2 when they cannot be (see {@link ReadAhead.taken}). */
+const ORDER_STATE = 9;
+const CTRL_WORDS = 16;
 
 const PAGE = 4096;
 /** Files the thread may be ahead of the caller (whatever their size). */
@@ -41,10 +47,13 @@ const DIGEST_BYTES = 32;
 const RSA_BYTES = 1024;
 /** Files done after which a sleeping thread is woken (see {@link ReadAhead.done}). */
 const WAKE_FILES = 64;
+/** Ordered files: files scanned at a time, and how far the order is kept ahead of the files read. */
+const SCAN_BATCH = 16;
+const SCAN_AHEAD = 64;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
 /** Default ring size. */
-const RING_BYTES = 64 << 20;
+const RING_BYTES = 16 << 20;
 
 /**
  * The thread. File `i` goes to queue entry `i % queue`: its ring position in pages (counted without wrapping) and
@@ -96,8 +105,82 @@ function rsaOf(e, v, p, n) {
     rsaLen[e] = -1;
   }
 }
+const scanModuleDeps = ${scanModuleDeps.toString()};
 let paths = [];
 let given = false;
+// Ordered files: order[k] is the path index of the k-th file to read; every file comes after the files that
+// provide its dependencies (by .modinfo name, '-' and '_' equal), others in path order.
+let order;
+let ordered = 0;
+let scanned = 0;
+let scanFailed = false;
+const provided = new Set();
+const waiting = new Map();
+let missing;
+const scan = { names: [], depends: [], sizes: [] };
+const scratch = [new Uint8Array(64), new Uint8Array(1 << 16), new Uint8Array(1 << 12)];
+function place(first) {
+  const todo = [first];
+  while (todo.length > 0) {
+    const p = todo.pop();
+    order[ordered++] = p;
+    const key = scan.names[p].replaceAll('-', '_');
+    provided.add(key);
+    const w = waiting.get(key);
+    if (w === undefined) continue;
+    waiting.delete(key);
+    for (let k = w.length - 1; k >= 0; k--) if (--missing[w[k]] === 0) todo.push(w[k]);
+  }
+  Atomics.store(c, ${ORDERED}, ordered);
+}
+function orderFailed() {
+  scanFailed = true;
+  Atomics.store(c, ${ORDER_STATE}, 2);
+  Atomics.notify(c, ${FILES_READY});
+}
+// Scans the next file's name and dependencies; a file that cannot be scanned stops the ordering.
+function scanNext() {
+  const p = scanned++;
+  let deps;
+  let size = -1;
+  try {
+    const fd = fs.openSync(paths[p], 'r');
+    try {
+      size = fs.fstatSync(fd).size;
+      deps = scanModuleDeps(size, (offset, length, slot) => {
+        if (scratch[slot].length < length) scratch[slot] = new Uint8Array(length);
+        const got = fs.readSync(fd, scratch[slot], 0, length, offset);
+        return got === length ? scratch[slot].subarray(0, length) : undefined;
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {}
+  if (deps === undefined) return orderFailed();
+  const depends = deps.depends.map((d) => d.replaceAll('-', '_'));
+  scan.names[p] = deps.name;
+  scan.depends[p] = depends;
+  scan.sizes[p] = size;
+  let wait = 0;
+  for (const d of depends) {
+    if (provided.has(d)) continue;
+    wait++;
+    const w = waiting.get(d);
+    if (w === undefined) waiting.set(d, [p]);
+    else w.push(p);
+  }
+  if (wait === 0) place(p);
+  else missing[p] = wait;
+  if (scanned < paths.length) return;
+  // Every file scanned: any left unplaced waits on a missing module or a cycle, which the caller reports.
+  if (ordered < paths.length) return orderFailed();
+  port.postMessage(scan);
+  Atomics.store(c, ${ORDER_STATE}, 1);
+  Atomics.notify(c, ${ORDER_STATE});
+}
+function scanSome() {
+  for (let k = 0; k < ${SCAN_BATCH} && scanned < paths.length && !scanFailed; k++) scanNext();
+}
 let next = 0;
 let head = 0;
 let ringTouched = 0;
@@ -124,7 +207,7 @@ function publish(i, at, got, v) {
 function readNext() {
   if (pending === undefined) {
     try {
-      const fd = fs.openSync(paths[next], 'r');
+      const fd = fs.openSync(paths[order === undefined ? next : order[next]], 'r');
       try {
         pending = { fd, size: fs.fstatSync(fd).size };
       } catch {
@@ -167,7 +250,11 @@ for (;;) {
   if (!given && Atomics.load(c, ${BEGUN}) === 1) {
     const m = receiveMessageOnPort(port);
     if (m !== undefined) {
-      paths = m.message;
+      paths = m.message.paths;
+      if (m.message.order !== undefined) {
+        order = new Int32Array(m.message.order);
+        missing = new Int32Array(paths.length);
+      }
       given = true;
     }
   }
@@ -177,9 +264,16 @@ for (;;) {
     for (; ringTouched < end; ringTouched++) Atomics.compareExchange(buf, ringTouched * page, 0, 0);
     continue;
   }
-  // The next few files first (the caller waits on them), then the pool, then files further ahead.
+  // The next few files first (the caller waits on them), the order ahead of them, then the pool, then files
+  // further ahead, then the rest of the order.
   const filesAhead = next - Atomics.load(c, ${FILES_DONE});
-  if (next < paths.length && filesAhead < ${URGENT_FILES} && readNext()) continue;
+  const known = order === undefined ? paths.length : ordered;
+  const scanning = order !== undefined && scanned < paths.length && !scanFailed;
+  if (next < known && filesAhead < ${URGENT_FILES} && readNext()) continue;
+  if (scanning && ordered - next < ${SCAN_AHEAD}) {
+    scanSome();
+    continue;
+  }
   const used = Atomics.load(c, ${POOL_USED});
   if (used < 0) break;
   if (touched < used) touched = used;
@@ -188,8 +282,12 @@ for (;;) {
     for (; touched < end; touched++) Atomics.compareExchange(mem, touched * page, 0, 0);
     continue;
   }
-  if (next < paths.length && filesAhead < queue && readNext()) continue;
-  if (given && next >= paths.length && touched >= pages) break;
+  if (next < known && filesAhead < queue && readNext()) continue;
+  if (scanning) {
+    scanSome();
+    continue;
+  }
+  if (given && next >= known && touched >= pages) break;
   Atomics.store(c, ${SLEEPING}, 1);
   Atomics.wait(c, ${WAKE}, wake, 100);
   Atomics.store(c, ${SLEEPING}, 0);
@@ -199,6 +297,16 @@ for (;;) {
   Atomics.notify(c, ${FILES_READY});
 }
 `;
+
+/** What the thread's scan of ordered files found, by path index (see {@link ReadAhead.scanned}). */
+export interface ScanResult {
+  /** `.modinfo` `name=` of each file. */
+  readonly names: readonly string[];
+  /** `.modinfo` `depends=` of each file, `-` written `_`. */
+  readonly depends: readonly (readonly string[])[];
+  /** Size of each file in bytes. */
+  readonly sizes: readonly number[];
+}
 
 /** What {@link ReadAhead} is to do. */
 export interface ReadAheadOptions {
@@ -219,8 +327,12 @@ export interface ReadAheadOptions {
  * thread can be started, every file is left to the caller and memory is fresh.
  */
 export class ReadAhead {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(32));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS));
   private paths: readonly string[] | undefined;
+  /** Ordered files: path index of each file in the order the thread reads them. */
+  private order: Int32Array | undefined;
+  /** Ordered files: what the thread's scan found, once received. */
+  private scan: ScanResult | undefined;
   private readonly port: MessagePort;
   private readonly ring: Uint8Array;
   private readonly starts = new Int32Array(new SharedArrayBuffer(4 * QUEUE));
@@ -301,15 +413,66 @@ export class ReadAhead {
 
   /**
    * Gives the files to a thread started without them (started early, it faults in its memory while the caller
-   * finds out which files to load); `false` when it has its files already.
+   * finds out which files to load); `false` when it has its files already. With `order`, the thread reads each
+   * file's `.modinfo` name and dependencies first ({@link scanModuleDeps}) and takes the files in an order where
+   * every module comes after the modules it depends on (see {@link ReadAhead.taken}).
    */
-  begin(paths: readonly string[]): boolean {
+  begin(paths: readonly string[], opts: { readonly order?: boolean } = {}): boolean {
     if (this.paths !== undefined) return false;
     this.paths = paths;
-    this.port.postMessage(paths);
+    const order = opts.order === true ? new SharedArrayBuffer(4 * Math.max(1, paths.length)) : undefined;
+    this.order = order === undefined ? undefined : new Int32Array(order);
+    this.port.postMessage({ paths, order });
     Atomics.store(this.ctrl, BEGUN, 1);
     this.wake();
     return true;
+  }
+
+  /**
+   * The index in the paths given to {@link ReadAhead.begin} of the `i`-th file taken: `i` itself, or with
+   * `order` the file placed `i`-th once it is placed, -1 when it cannot be (no thread; a file that is no
+   * ELF64 little-endian module, a dependency missing from the files, a cycle: the caller then orders the rest
+   * itself). Waits for the thread to place it.
+   */
+  taken(i: number): number {
+    if (this.paths === undefined || i < 0 || i >= this.paths.length) return -1;
+    if (this.order === undefined) return i;
+    if (this.worker === undefined) return i < Atomics.load(this.ctrl, ORDERED) ? this.order[i] : -1;
+    const deadline = Date.now() + 10_000;
+    for (
+      let placed = Atomics.load(this.ctrl, ORDERED);
+      placed <= i;
+      placed = Atomics.load(this.ctrl, ORDERED)
+    ) {
+      if (
+        Atomics.load(this.ctrl, ORDER_STATE) === 2 ||
+        Atomics.load(this.ctrl, ENDED) === 1 ||
+        Date.now() > deadline
+      )
+        return -1;
+      this.wake(true);
+      Atomics.wait(this.ctrl, FILES_READY, Atomics.load(this.ctrl, FILES_READY), 5);
+    }
+    return this.order[i];
+  }
+
+  /**
+   * With `order`, once every file is placed: each file's `.modinfo` name, dependencies (normalised with `-` as
+   * `_`) and size, by path index; `undefined` when the thread could not order them.
+   */
+  scanned(): ScanResult | undefined {
+    if (this.scan !== undefined || this.order === undefined) return this.scan;
+    const deadline = Date.now() + 10_000;
+    while (Atomics.load(this.ctrl, ORDER_STATE) !== 2 && Date.now() <= deadline) {
+      const m = receiveMessageOnPort(this.port);
+      if (m !== undefined) {
+        this.scan = m.message as ScanResult;
+        break;
+      }
+      if (Atomics.load(this.ctrl, ENDED) === 1 && Atomics.load(this.ctrl, ORDER_STATE) !== 1) break;
+      Atomics.wait(this.ctrl, ORDER_STATE, Atomics.load(this.ctrl, ORDER_STATE), 5);
+    }
+    return this.scan;
   }
 
   /**
@@ -330,6 +493,13 @@ export class ReadAhead {
         this.close();
         return undefined;
       }
+      // Ordered files: one the thread will never place is left to the caller.
+      if (
+        this.order !== undefined &&
+        Atomics.load(this.ctrl, ORDER_STATE) === 2 &&
+        i >= Atomics.load(this.ctrl, ORDERED)
+      )
+        return undefined;
       this.wake(true);
       Atomics.wait(this.ctrl, FILES_READY, ready, 50);
     }
@@ -423,6 +593,8 @@ export class ReadAhead {
 
   /** Stops the thread; files and memory already handed out stay valid. */
   close(): void {
+    // The scan's result, when the thread has sent it, stays available.
+    if (Atomics.load(this.ctrl, ORDER_STATE) === 1) this.scanned();
     Atomics.store(this.ctrl, POOL_USED, -1);
     this.wake();
     void this.worker?.terminate();

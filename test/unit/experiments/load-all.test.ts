@@ -5,8 +5,10 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHF_ALLOC, SHT_PROGBITS } from '../../../src/abi/elf.js';
+import { ElfWriter } from '../../../src/elf/builder/elf-writer.js';
 import { buildKo } from '../../../src/elf/builder/ko-builder.js';
 import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
 import {
@@ -62,6 +64,49 @@ describe('loadAll', () => {
       expect(r.restored).toBe(true);
     });
   }
+
+  it('orders unordered files on the thread as it loads them (dependencies first), as dependencyOrder does', () => {
+    // user comes before base in the list: it must still load after it.
+    const [base, user, solo] = tree();
+    const ordered = dependencyOrder(readTreeModules([user, solo, base])).map((m) => m.name);
+    const seen: string[] = [];
+    const r = loadAll({
+      files: [user, solo, base],
+      release: RELEASE,
+      trustedCerts: [key.certificatePem],
+      onLoaded: (m) => seen.push(m.name),
+    });
+    expect(r.loadFailures).toEqual([]);
+    expect(r.problems).toEqual([]);
+    expect(r.modules).toBe(3);
+    expect(r.restored).toBe(true);
+    expect(seen.indexOf('base')).toBeLessThan(seen.indexOf('user'));
+    expect([...seen].sort()).toEqual([...ordered].sort());
+  });
+
+  it('orders the rest itself where the thread cannot: a file it cannot scan, a missing dependency', () => {
+    const [base, user, solo] = tree();
+    // An unsigned ELF32 file with a .modinfo: the thread's scan reads ELF64 only; the kernel refuses it unsigned.
+    const w = new ElfWriter({ elfClass: 32, littleEndian: true, machine: 3, rela: false });
+    w.addSection({
+      name: '.modinfo',
+      type: SHT_PROGBITS,
+      flags: SHF_ALLOC,
+      addralign: 1,
+      data: new TextEncoder().encode('name=odd\0depends=base\0'),
+    });
+    const odd = join(dirname(base), 'odd.ko');
+    writeFileSync(odd, w.build().bytes);
+    const r = loadAll({
+      files: [user, odd, solo, base],
+      release: RELEASE,
+      trustedCerts: [key.certificatePem],
+    });
+    expect(r.loadFailures).toEqual(['odd: EKEYREJECTED']);
+    expect(r.modules).toBe(3);
+    expect(r.restored).toBe(true);
+    expect(() => loadAll({ files: [user, solo], release: RELEASE })).toThrow(/user: depends on missing base/);
+  });
 
   it('refuses a module whose payload or signature was changed after signing, loading the others', () => {
     for (const where of ['payload', 'signature'] as const) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AddressSpace } from '../../../src/core/address-space.js';
+import { buildKo } from '../../../src/elf/builder/ko-builder.js';
 import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
 import { ReadAhead } from '../../../src/host/read-ahead.js';
 
@@ -156,6 +157,85 @@ describe('ReadAhead', () => {
       expect(ahead.crypto.rsaRecover(pub, changed)).toBeUndefined();
       ahead.done(0);
       expect(ahead.crypto.rsaRecover(pub, sig)).toBeUndefined();
+    } finally {
+      ahead.close();
+    }
+  });
+});
+
+describe('ReadAhead with order', () => {
+  /** Builder-made modules written to a directory; `deps` by name, dashes where the tree has them. */
+  function modules(specs: readonly { name: string; deps?: string[] }[]): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-order-'));
+    return specs.map((s) => {
+      const p = join(dir, `${s.name}.ko`);
+      writeFileSync(p, buildKo({ name: s.name, license: 'GPL', dependencies: s.deps ?? [] }));
+      return p;
+    });
+  }
+
+  function takeAll(ahead: ReadAhead, paths: readonly string[]): number[] {
+    const order: number[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const bytes = ahead.read(i);
+      const p = ahead.taken(i);
+      if (p < 0) break;
+      if (bytes !== undefined) expect(Buffer.from(bytes).equals(readFileSync(paths[p]))).toBe(true);
+      order.push(p);
+      ahead.done(i);
+    }
+    return order;
+  }
+
+  it('hands every file over after the files its .modinfo depends on, the others in path order', () => {
+    // c depends on a (written a-b style), a on d, which comes last in the list.
+    const paths = modules([
+      { name: 'c_mod', deps: ['a-mod'] },
+      { name: 'b_mod' },
+      { name: 'a_mod', deps: ['d_mod'] },
+      { name: 'd_mod' },
+    ]);
+    const ahead = new ReadAhead({ ringBytes: 1 << 20 });
+    try {
+      expect(ahead.begin(paths, { order: true })).toBe(true);
+      expect(takeAll(ahead, paths)).toEqual([1, 3, 2, 0]);
+      expect(ahead.scanned()).toEqual({
+        names: ['c_mod', 'b_mod', 'a_mod', 'd_mod'],
+        depends: [['a_mod'], [], ['d_mod'], []],
+        sizes: paths.map((p) => readFileSync(p).length),
+      });
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('stops placing files at a missing dependency, a cycle or a file it cannot scan, and says so', () => {
+    const cases: [string, { name: string; deps?: string[] }[]][] = [
+      ['missing', [{ name: 'x' }, { name: 'y', deps: ['nowhere'] }]],
+      ['cycle', [{ name: 'p', deps: ['q'] }, { name: 'q', deps: ['p'] }, { name: 'r' }]],
+    ];
+    for (const [what, specs] of cases) {
+      const paths = modules(specs);
+      const ahead = new ReadAhead({ ringBytes: 1 << 20 });
+      try {
+        ahead.begin(paths, { order: true });
+        const got = takeAll(ahead, paths);
+        expect(got.length, what).toBeLessThan(paths.length);
+        expect(ahead.taken(got.length), what).toBe(-1);
+        expect(ahead.read(got.length), what).toBeUndefined();
+        expect(ahead.scanned(), what).toBeUndefined();
+      } finally {
+        ahead.close();
+      }
+    }
+    const paths = modules([{ name: 'ok' }]);
+    const notElf = join(mkdtempSync(join(tmpdir(), 'kmodsim-order-')), 'text.ko');
+    writeFileSync(notElf, 'not an ELF file');
+    const ahead = new ReadAhead({ ringBytes: 1 << 20 });
+    try {
+      ahead.begin([...paths, notElf], { order: true });
+      expect(takeAll(ahead, [...paths, notElf])).toEqual([0]);
+      expect(ahead.scanned()).toBeUndefined();
     } finally {
       ahead.close();
     }
