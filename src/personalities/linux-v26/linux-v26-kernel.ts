@@ -409,7 +409,7 @@ export class LinuxV26Kernel {
     }
     vfs.registerGeneratedIn(
       `${dir}/sections`,
-      x.sections.map(([sec, addr]) => ({ name: sec, generate: () => `0x${addr}\n`, mode: 0o400 })),
+      x.sections.map(([sec, addr]) => ({ name: sec, generate: () => `0x${hexAddr(addr)}\n`, mode: 0o400 })),
     );
     vfs.registerGeneratedIn(
       `${dir}/holders`,

@@ -54,8 +54,8 @@ export interface ModuleExtra {
   params: ParamDef[];
   /** charp / custom parameter values (the kernel keeps them in kmalloc'ed memory). */
   paramValues: Record<string, string | undefined>;
-  /** Loaded ALLOC sections: name → address (hex). */
-  sections: [string, string][];
+  /** Loaded ALLOC sections: name and address (formatted when `/sys/module/<name>/sections` is read). */
+  sections: [string, number][];
   /** Per-cpu area, if any: offset and size. */
   percpu: [number, number] | undefined;
   /** Whether the signature verified. */

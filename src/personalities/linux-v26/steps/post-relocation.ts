@@ -10,7 +10,7 @@ import { STRUCT_MODULE_EXIT_OFFSET, STRUCT_MODULE_INIT_OFFSET } from '../../../a
 import { step } from '../../../core/pipeline.js';
 import { OK_VOID } from '../../../core/result.js';
 import type { LoadInfo } from '../load-info.js';
-import { hexAddr, type ParamDef } from '../loaded-module.js';
+import type { ParamDef } from '../loaded-module.js';
 import type { ParamMemory } from '../params/param-ops.js';
 import { findSec } from './elf-validity-cache-copy.js';
 
@@ -144,11 +144,11 @@ export function runPostRelocation(info: LoadInfo): void {
     x.hasInit = (ptr(mem, ms.addr + STRUCT_MODULE_INIT_OFFSET) ?? 0) !== 0;
     x.hasExit = (ptr(mem, ms.addr + STRUCT_MODULE_EXIT_OFFSET) ?? 0) !== 0;
   }
-  const sections: [string, string][] = [];
+  const sections: [string, number][] = [];
   for (let i = 1; i < secs.length; i++) {
     const p = placed[i];
     if (p !== undefined && secs[i].size > 0 && info.placement?.[i]?.region === 'core')
-      sections.push([secs[i].name, hexAddr(p.addr)]);
+      sections.push([secs[i].name, p.addr]);
   }
   x.sections = sections;
 }
