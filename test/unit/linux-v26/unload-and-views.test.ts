@@ -23,6 +23,8 @@ describe('linux-v26 delete_module and views', () => {
     expect(k.read('/sys/module/base/refcnt')).toBe('1\n');
     expect(k.read('/sys/module/base/coresize')).toMatch(/^\d+\n$/);
     expect(k.core.vfs.readdir('/sys/module/base/holders')).toEqual({ ok: true, value: ['user1'] });
+    // The module's .text starts its core region: the address /proc/modules shows (root sees addresses).
+    expect(k.read('/sys/module/base/sections/.text')).toBe(`${lines[2].split(' ')[5]}\n`);
     expect(k.sys.delete_module('base').errno).toBe('EWOULDBLOCK');
     expect(k.sys.delete_module('base', 'O_TRUNC').errno).toBe('EWOULDBLOCK');
     expect(k.sys.delete_module('perm').errno).toBe('EBUSY');
