@@ -372,7 +372,7 @@ export class ElfFile {
   /** Why elfy was not used, when {@link ElfFile.parsedBy} is `'own'`. */
   readonly fallbackReason: string | undefined;
   private readonly stringTables = new Map<number, ElfResult<StringTable>>();
-  private byName: Map<string, ElfSection[]> | undefined;
+  private byName: Map<string, ElfSection | ElfSection[]> | undefined;
 
   private constructor(
     bytes: Uint8Array,
@@ -437,21 +437,29 @@ export class ElfFile {
 
   /** The first section called `name` (any flags), or `undefined`. */
   sectionByName(name: string): ElfSection | undefined {
-    return this.sectionsByName(name)[0];
+    const found = this.nameIndex().get(name);
+    return found === undefined || !Array.isArray(found) ? found : found[0];
   }
 
   /** Every section called `name`, in table order. */
   sectionsByName(name: string): readonly ElfSection[] {
+    const found = this.nameIndex().get(name);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
+  }
+
+  /** Sections by name: the section itself when the name is unique (most are), else all of them in table order. */
+  private nameIndex(): Map<string, ElfSection | ElfSection[]> {
     if (this.byName === undefined) {
-      const m = new Map<string, ElfSection[]>();
+      const m = new Map<string, ElfSection | ElfSection[]>();
       for (const s of this.sections) {
-        const list = m.get(s.name);
-        if (list === undefined) m.set(s.name, [s]);
-        else list.push(s);
+        const found = m.get(s.name);
+        if (found === undefined) m.set(s.name, s);
+        else if (Array.isArray(found)) found.push(s);
+        else m.set(s.name, [found, s]);
       }
       this.byName = m;
     }
-    return this.byName.get(name) ?? [];
+    return this.byName;
   }
 
   /** Whether the section's file range lies inside the input (`SHT_NOBITS` sections always do). */

@@ -143,12 +143,17 @@ describe('ElfFile header and section table', () => {
         sections: [
           { name: '.modinfo', type: SHT_PROGBITS, data: Uint8Array.of(1) },
           { name: '.modinfo', type: SHT_PROGBITS, data: Uint8Array.of(2) },
+          { name: '.text', type: SHT_PROGBITS, data: Uint8Array.of(3) },
+          { name: '.modinfo', type: SHT_PROGBITS, data: Uint8Array.of(4) },
         ],
       }),
     );
-    expect(f.sectionsByName('.modinfo').map((s) => s.index)).toEqual([1, 2]);
+    expect(f.sectionsByName('.modinfo').map((s) => s.index)).toEqual([1, 2, 4]);
     expect(f.sectionByName('.modinfo')?.index).toBe(1);
+    expect(f.sectionsByName('.text').map((s) => s.index)).toEqual([3]);
+    expect(f.sectionByName('.text')?.index).toBe(3);
     expect(f.sectionByName('.nope')).toBeUndefined();
+    expect(f.sectionsByName('.nope')).toEqual([]);
   });
 
   it('caps decoded strings at MAX_STRING_LENGTH', () => {

@@ -25,6 +25,9 @@ const MASKS: readonly (readonly [number, number])[] = [
   [SHF_WRITE | ALLOC, 0],
 ];
 
+/** The placement of every section not (yet) laid out; shared, so never changed. */
+const NOT_PLACED: SectionPlacement = Object.freeze({ region: undefined, offset: 0 });
+
 function pageAlign(n: number): number {
   return Math.ceil(n / PAGE) * PAGE;
 }
@@ -53,7 +56,7 @@ export function runLayoutAndAllocate(info: LoadInfo, undo: UndoStack): Result<vo
     flags[i] = f;
   }
   const placement: SectionPlacement[] = new Array(n);
-  for (let i = 0; i < n; i++) placement[i] = { region: undefined, offset: 0 };
+  for (let i = 0; i < n; i++) placement[i] = NOT_PLACED;
   const exitIsInit = !k.config.moduleUnload;
   const isInit = (name: string) => name.startsWith('.init') || (exitIsInit && name.startsWith('.exit'));
   const sizes = { core: 0, init: 0 };

@@ -19,14 +19,17 @@ import { addrToNumber } from '../loaded-module.js';
 const SHN_LIVEPATCH = 0xff20;
 const ERRNO_NUMBER: Partial<Record<ErrnoName, number>> = { ENOENT: 2, EINVAL: 22, EBUSY: 16 };
 
-/** `resolve_symbol`: the address, or the errno (`undefined` errno = not found). */
-function resolveSymbol(info: LoadInfo, name: string): { addr: number } | { errno: ErrnoName | undefined } {
+/**
+ * `resolve_symbol`: the address (a number), or the errno (`undefined`: not found). No result object: it runs for
+ * every undefined symbol of every module.
+ */
+function resolveSymbol(info: LoadInfo, name: string): number | ErrnoName | undefined {
   const k = info.k;
   const mod = info.mod;
-  if (mod === undefined) return { errno: undefined };
+  if (mod === undefined) return undefined;
   const sym = k.core.symbols.lookup(name);
   const gplok = (mod.extra.taints & (1 << TAINT.PROPRIETARY_MODULE)) === 0;
-  if (sym === undefined || (sym.gplOnly && !gplok)) return { errno: undefined };
+  if (sym === undefined || (sym.gplOnly && !gplok)) return undefined;
   if (sym.gplOnly) info.usingGplOnly = true;
   const owner = sym.owner === KERNEL_OWNER ? undefined : k.find(sym.owner);
   if (
@@ -38,7 +41,7 @@ function resolveSymbol(info: LoadInfo, name: string): { addr: number } | { errno
       k.core.log.err(
         `${info.modName}: module using GPL-only symbols uses symbols ${name} from proprietary module ${owner.record.name}.`,
       );
-      return { errno: undefined };
+      return undefined;
     }
     if ((mod.extra.taints & (1 << TAINT.PROPRIETARY_MODULE)) === 0) {
       k.core.log.warn(
@@ -47,7 +50,7 @@ function resolveSymbol(info: LoadInfo, name: string): { addr: number } | { errno
       mod.extra.taints |= 1 << TAINT.PROPRIETARY_MODULE;
     }
   }
-  if (!k.versions.checkVersion(info, name, sym.crc)) return { errno: 'EINVAL' };
+  if (!k.versions.checkVersion(info, name, sym.crc)) return 'EINVAL';
   const ns = sym.namespace;
   if (k.era.namespaces && ns !== undefined && ns !== '') {
     const imported = info.modinfo?.getAll('import_ns') ?? [];
@@ -55,7 +58,7 @@ function resolveSymbol(info: LoadInfo, name: string): { addr: number } | { errno
       k.core.log.err(
         `${info.modName}: module uses symbol (${name}) from namespace ${ns}, but does not import it.`,
       );
-      return { errno: 'EINVAL' };
+      return 'EINVAL';
     }
   }
   if (owner !== undefined) {
@@ -63,11 +66,11 @@ function resolveSymbol(info: LoadInfo, name: string): { addr: number } | { errno
     if (!r.ok) {
       if (r.error.errno === 'EBUSY')
         k.core.log.warn(`${info.modName}: gave up waiting for init of module ${owner.record.name}.`);
-      return { errno: r.error.errno };
+      return r.error.errno;
     }
     if (r.value) info.uses.push(owner.record.name);
   }
-  return { addr: addrToNumber(sym.value) };
+  return addrToNumber(sym.value);
 }
 
 /** Runs the walk. */
@@ -97,13 +100,12 @@ export function runSimplifySymbols(info: LoadInfo): Result<void> {
     } else if (shndx === SHN_UNDEF) {
       const name = symtab.name(i) ?? '';
       const r = resolveSymbol(info, name);
-      if ('addr' in r) {
-        values[i] = r.addr;
+      if (typeof r === 'number') {
+        values[i] = r;
         continue;
       }
-      if (r.errno === undefined && (symtab.bind(i) === STB_WEAK || name === '_GLOBAL_OFFSET_TABLE_'))
-        continue;
-      const errno = r.errno ?? 'ENOENT';
+      if (r === undefined && (symtab.bind(i) === STB_WEAK || name === '_GLOBAL_OFFSET_TABLE_')) continue;
+      const errno = r ?? 'ENOENT';
       const text = `${info.modName}: Unknown symbol ${name} (err -${ERRNO_NUMBER[errno] ?? 0})`;
       k.core.log.warn(text);
       ret = { errno, text };
