@@ -1,6 +1,8 @@
 /**
  * A second thread that works ahead of a caller going through a list of files, as the I/O of `modprobe` processes
  * and the kernel's page allocator work beside a busy `init_module`:
+ * - optionally it reads each file's `.modinfo` name and dependencies first and takes the files in dependency
+ *   order (as `modprobe` orders a load), handing over each file once the files it depends on have gone before;
  * - it reads the next files into a ring of shared memory (each file contiguous, page aligned), as far ahead as
  *   the ring has room for;
  * - optionally it faults in the pages of a pool of zero-filled memory the caller uses from low to high (in this
@@ -56,7 +58,8 @@ const URGENT_FILES = 8;
 const RING_BYTES = 16 << 20;
 
 /**
- * The thread. File `i` goes to queue entry `i % queue`: its ring position in pages (counted without wrapping) and
+ * The thread. The `i`-th file taken (path `i`, or with an order the path placed `i`-th, see `place`) goes to
+ * queue entry `i % queue`: its ring position in pages (counted without wrapping) and
  * its length, -1 when it cannot be read or is larger than half the ring. A file goes where the last one ended,
  * or to the ring's start when it would not fit before the end, once the caller is done with what was there.
  * Pool: pages from where the caller has got to, up to `ahead` further. Until the files are given, the thread
@@ -312,7 +315,7 @@ export interface ScanResult {
 export interface ReadAheadOptions {
   /** The files, in the order they will be taken; absent: given later by {@link ReadAhead.begin}. */
   readonly paths?: readonly string[];
-  /** Size of the ring the files are read into (default 64 MiB); a file larger than half of it is left to the caller. */
+  /** Size of the ring the files are read into (default 16 MiB); a file larger than half of it is left to the caller. */
   readonly ringBytes?: number;
   /** Bytes of the zero-filled pool {@link ReadAhead.memory} hands out, faulted in ahead of its use (default 0). */
   readonly poolBytes?: number;
