@@ -5,13 +5,13 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { ElfFile } from '../elf/elf-file.js';
 import { readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
 import { FileReader } from '../host/file-reader.js';
 import { ReadAhead } from '../host/read-ahead.js';
-import { type ModuleDeps, scanModuleDeps } from '../host/scan-module-deps.js';
+import { type ModuleDeps, scanModuleDeps, scanModuleFile } from '../host/scan-module-deps.js';
 import { createKernel, type Kernel } from '../kernel.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
@@ -41,7 +41,7 @@ export { treeModuleFiles } from './tree-module-files.js';
 
 /** Reads a module file and its `.modinfo` name and dependencies; throws on a file that is no module. */
 export function readTreeModule(path: string): TreeModule {
-  const b = readFileSync(path);
+  const b = fs.readFileSync(path);
   const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
   return { ...treeModuleInfo(path, bytes), bytes };
 }
@@ -52,23 +52,11 @@ export function readTreeModule(path: string): TreeModule {
  */
 export function readTreeModules(paths: readonly string[]): TreeModuleRef[] {
   const file = new FileReader();
-  const scratch = [new Uint8Array(64), new Uint8Array(1 << 16), new Uint8Array(1 << 12)];
+  const scratch: Uint8Array[] = [];
   return paths.map((path) => {
     // Only the header, the section table, its names and .modinfo are read (four small reads), when they can be.
-    const fd = openSync(path, 'r');
-    let found: { deps: ModuleDeps; size: number } | undefined;
-    try {
-      const size = fstatSync(fd).size;
-      const deps = scanModuleDeps(size, (offset, length, slot) => {
-        if (scratch[slot].length < length) scratch[slot] = new Uint8Array(length);
-        const got = readSync(fd, scratch[slot], 0, length, offset);
-        return got === length ? scratch[slot].subarray(0, length) : undefined;
-      });
-      if (deps !== undefined) found = { deps, size };
-    } finally {
-      closeSync(fd);
-    }
-    if (found !== undefined) return treeModuleRef(path, found.deps, found.size);
+    const { deps, size } = scanModuleFile(fs, path, scratch);
+    if (deps !== undefined) return treeModuleRef(path, deps, size);
     const bytes = file.read(path);
     return treeModuleRef(path, modinfoViaElf(path, bytes), bytes.length);
   });
@@ -123,7 +111,7 @@ export function dependencyOrder<M extends { readonly name: string; readonly depe
 /** The RSA public key (SPKI DER) of a certificate given as a path or PEM text, if it is one. */
 function rsaKeyOf(cert: string): Uint8Array | undefined {
   try {
-    const key = new X509Certificate(cert.includes('-----BEGIN') ? cert : readFileSync(cert)).publicKey;
+    const key = new X509Certificate(cert.includes('-----BEGIN') ? cert : fs.readFileSync(cert)).publicKey;
     return key.asymmetricKeyType === 'rsa' ? key.export({ type: 'spki', format: 'der' }) : undefined;
   } catch {
     return undefined;

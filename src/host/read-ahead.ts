@@ -16,7 +16,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { scanModuleDeps } from './scan-module-deps.js';
+import { scanModuleDeps, scanModuleFile } from './scan-module-deps.js';
 
 /** Control words shared with the thread. */
 const FILES_READY = 0;
@@ -108,7 +108,9 @@ function rsaOf(e, v, p, n) {
     rsaLen[e] = -1;
   }
 }
-const scanModuleDeps = ${scanModuleDeps.toString()};
+// By their own names, which the other's body uses (a bundler may have renamed both).
+const ${scanModuleDeps.name} = ${scanModuleDeps.toString()};
+const ${scanModuleFile.name} = ${scanModuleFile.toString()};
 let paths = [];
 let given = false;
 // Ordered files: order[k] is the path index of the k-th file to read; every file comes after the files that
@@ -121,7 +123,7 @@ const provided = new Set();
 const waiting = new Map();
 let missing;
 const scan = { names: [], depends: [], sizes: [] };
-const scratch = [new Uint8Array(64), new Uint8Array(1 << 16), new Uint8Array(1 << 12)];
+const scratch = [];
 function place(first) {
   const todo = [first];
   while (todo.length > 0) {
@@ -147,17 +149,7 @@ function scanNext() {
   let deps;
   let size = -1;
   try {
-    const fd = fs.openSync(paths[p], 'r');
-    try {
-      size = fs.fstatSync(fd).size;
-      deps = scanModuleDeps(size, (offset, length, slot) => {
-        if (scratch[slot].length < length) scratch[slot] = new Uint8Array(length);
-        const got = fs.readSync(fd, scratch[slot], 0, length, offset);
-        return got === length ? scratch[slot].subarray(0, length) : undefined;
-      });
-    } finally {
-      fs.closeSync(fd);
-    }
+    ({ deps, size } = ${scanModuleFile.name}(fs, paths[p], scratch));
   } catch {}
   if (deps === undefined) return orderFailed();
   const depends = deps.depends.map((d) => d.replaceAll('-', '_'));
@@ -382,6 +374,8 @@ export class ReadAhead {
     try {
       this.worker = new Worker(READ_AHEAD_WORKER, {
         eval: true,
+        // The script is CommonJS: a parent's --input-type=module would make it an ES module, which never runs.
+        execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
         transferList: [port2],
         workerData: {
           port: port2,

@@ -1,7 +1,8 @@
 /**
  * The `.modinfo` `name=` and `depends=` of a module file, read straight from its section table with a few small
- * reads, as `modprobe` needs them to order a load. Self-contained (no imports, nothing from outside its body):
- * the read-ahead thread runs the same function from its source text.
+ * reads, as `modprobe` needs them to order a load. Self-contained (no imports; each function uses nothing from
+ * outside its body but the other, by its own name): the read-ahead thread runs the same functions from their
+ * source text.
  * @module
  */
 
@@ -86,4 +87,41 @@ export function scanModuleDeps(
     return { name: name ?? '', depends: depends === undefined || depends === '' ? [] : depends.split(',') };
   }
   return undefined;
+}
+
+/** The file-system calls {@link scanModuleFile} makes (`node:fs`'s synchronous ones). */
+export interface ScanFs {
+  /** `openSync(path, 'r')`. */
+  openSync(path: string, flags: 'r'): number;
+  /** `fstatSync(fd)`. */
+  fstatSync(fd: number): { readonly size: number };
+  /** `readSync(fd, buffer, offset, length, position)`. */
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  /** `closeSync(fd)`. */
+  closeSync(fd: number): void;
+}
+
+/**
+ * {@link scanModuleDeps} of the file at `path`, read with `fs` into `scratch` (one buffer per read slot, made and
+ * grown as needed and kept for the next file; start with `[]`): its name and dependencies (`undefined` when the file is not one the scan reads) and its
+ * size. Throws what `fs` throws (a missing or unreadable file).
+ */
+export function scanModuleFile(
+  fs: ScanFs,
+  path: string,
+  scratch: Uint8Array[],
+): { deps: ModuleDeps | undefined; size: number } {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const deps = scanModuleDeps(size, (offset, length, slot) => {
+      if (scratch[slot] === undefined || scratch[slot].length < length)
+        scratch[slot] = new Uint8Array(Math.max(length, 4096));
+      const got = fs.readSync(fd, scratch[slot], 0, length, offset);
+      return got === length ? scratch[slot].subarray(0, length) : undefined;
+    });
+    return { deps, size };
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { constants, createHash, publicDecrypt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -239,5 +240,24 @@ describe('ReadAhead with order', () => {
     } finally {
       ahead.close();
     }
+  });
+
+  it('runs its CommonJS script under a parent started with --input-type=module (the built library)', () => {
+    const paths = modules([{ name: 'top', deps: ['low'] }, { name: 'low' }]);
+    const lib = new URL('../../../dist/host/read-ahead.js', import.meta.url).href;
+    const script = `const { ReadAhead } = await import(${JSON.stringify(lib)});
+const paths = ${JSON.stringify(paths)};
+const ahead = new ReadAhead({ ringBytes: 1 << 20 });
+ahead.begin(paths, { order: true });
+const got = [];
+for (let i = 0; i < paths.length; i++) { ahead.read(i); got.push(ahead.taken(i)); ahead.done(i); }
+ahead.close();
+console.log(JSON.stringify(got));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([1, 0]);
   });
 });
