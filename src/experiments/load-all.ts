@@ -227,7 +227,6 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
         ? startLoadAhead(certs)
         : new ReadAhead({
             paths,
-            ringBytes: Math.max(64 << 20, 2 * given.reduce((n, m) => Math.max(n, m.size), 0)),
             poolBytes: given.reduce((n, m) => n + m.size, 0),
             ...cryptoOptions(certs),
           }));
@@ -263,7 +262,12 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     const r = k.sys.init_module(bytes);
     if (r.ret !== 0) failed.set(index, String(r.errno));
     order.push(index);
-    if (timed) timings.push([performance.now() - s, relocationCount(k) - before]);
+    if (!timed) return;
+    const ms = performance.now() - s;
+    const relocations = relocationCount(k) - before;
+    // Modules given by the caller are known now; files only once the thread's scan is complete.
+    if (files === undefined) opts.onLoaded?.(given[index], ms, relocations);
+    else timings.push([ms, relocations]);
   };
   let modules: readonly TreeModuleRef[] = given;
   try {
@@ -306,7 +310,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     k.core.crypto.useSource(undefined);
   }
   const inOrder = order.map((i) => modules[i]);
-  if (opts.onLoaded !== undefined)
+  if (opts.onLoaded !== undefined && files !== undefined)
     for (let n = 0; n < inOrder.length; n++) opts.onLoaded(inOrder[n], timings[n][0], timings[n][1]);
   const loadFailures = order.flatMap((i) => (failed.has(i) ? [`${modules[i].name}: ${failed.get(i)}`] : []));
   const t2 = performance.now();

@@ -42,7 +42,7 @@ function tree(tamper?: { name: string; where: 'payload' | 'signature' }): string
   });
 }
 
-function run(paths: string[], early: boolean) {
+function run(paths: string[], early: boolean, onLoaded?: (name: string, relocations: number) => void) {
   const modules = dependencyOrder(readTreeModules(paths));
   const trustedCerts = [key.certificatePem];
   return loadAll({
@@ -50,13 +50,19 @@ function run(paths: string[], early: boolean) {
     release: RELEASE,
     trustedCerts,
     ...(early ? { readAhead: startLoadAhead(trustedCerts) } : {}),
+    ...(onLoaded === undefined ? {} : { onLoaded: (m, _ms, relocations) => onLoaded(m.name, relocations) }),
   });
 }
 
 describe('loadAll', () => {
   for (const early of [false, true]) {
     it(`loads a signed tree in dependency order and unloads it back to the start (thread started ${early ? 'early' : 'by loadAll'})`, () => {
-      const r = run(tree(), early);
+      const seen: [string, number][] = [];
+      const r = run(tree(), early, (name, relocations) => seen.push([name, relocations]));
+      // Each module as it loads, in the order given, with the relocations it applied (user calls base_fn).
+      expect(seen.map(([name]) => name)).toEqual(['base', 'user', 'solo']);
+      expect(seen.reduce((n, [, relocations]) => n + relocations, 0)).toBe(r.relocations);
+      expect(seen[1][1]).toBeGreaterThan(0);
       expect(r.loadFailures).toEqual([]);
       expect(r.unloadFailures).toEqual([]);
       expect(r.problems).toEqual([]);
