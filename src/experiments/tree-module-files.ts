@@ -4,18 +4,19 @@
  * @module
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { normalize } from 'node:path';
 
 /** Every `.ko` under `dir` (recursively), sorted by path. */
 export function treeModuleFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
+      // The root is normalised once; below it, a name never needs path.join's normalisation.
+      const p = d.endsWith('/') ? d + e.name : `${d}/${e.name}`;
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.ko')) out.push(p);
     }
   };
-  walk(dir);
+  walk(normalize(dir));
   return out.sort();
 }
