@@ -187,10 +187,14 @@ export function parseSymvers(text: string): KernelExportSpec[] {
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
-    const line = text.slice(pos, nl);
+    const start = pos;
     pos = nl + 1;
-    const f = line.split('\t');
-    if (f.length < 4 || f[2] !== 'vmlinux') continue;
+    // Only vmlinux lines are split (a distribution's file is mostly modules' exports): the third field must be
+    // `vmlinux` with a fourth after it.
+    const t1 = text.indexOf('\t', start);
+    const t2 = t1 < 0 || t1 > nl ? -1 : text.indexOf('\t', t1 + 1);
+    if (t2 < 0 || t2 > nl || !text.startsWith('vmlinux\t', t2 + 1)) continue;
+    const f = text.slice(start, nl).split('\t');
     const crc = Number.parseInt(f[0], 16);
     out.push({
       name: f[1],
