@@ -68,6 +68,9 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
   const count = Math.floor(bytes.length / MODVERSION_INFO_SIZE);
   const base = bytes.byteOffset - file.bytes.byteOffset;
   const entries: ModVersionEntry[] = new Array(count);
+  // The whole section as latin1 once (one native call instead of one per name): an ASCII name is then a slice
+  // of it; a name with other bytes is decoded on its own as UTF-8, as decodeCString does.
+  const text = count === 0 ? '' : file.buffer.toString('latin1', base, base + count * MODVERSION_INFO_SIZE);
   for (let i = 0; i < count; i++) {
     const o = i * MODVERSION_INFO_SIZE;
     let crc: number;
@@ -79,7 +82,14 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
       crc = v.getUint32(o, le);
     }
     const start = base + o + crcSize;
-    const name = decodeCString(file.bytes, file.buffer, start, base + o + MODVERSION_INFO_SIZE).text;
+    const limit = base + o + MODVERSION_INFO_SIZE;
+    let stop = start;
+    let high = 0;
+    while (stop < limit && file.bytes[stop] !== 0) high |= file.bytes[stop++];
+    const name =
+      high < 0x80
+        ? text.slice(start - base, stop - base)
+        : decodeCString(file.bytes, file.buffer, start, limit).text;
     entries[i] = { offset: o, name, crc, crcHigh };
   }
   return ok(new ModuleVersions(s, entries, bytes.length - count * MODVERSION_INFO_SIZE));

@@ -153,6 +153,26 @@ describe('metadata readers on malformed sections', () => {
     expect(readVersions(file([{ name: '.x', type: SHT_PROGBITS, data }])).ok).toBe(true);
   });
 
+  it('readVersions decodes each name up to its NUL or the end of its field, UTF-8 where it is not ASCII', () => {
+    const data = new Uint8Array(64 * 4);
+    const put = (k: number, crc: number, name: Uint8Array) => {
+      new DataView(data.buffer).setUint32(k * 64, crc, true);
+      data.set(name, k * 64 + 8);
+    };
+    put(0, 0x11, Buffer.from('module_layout'));
+    put(1, 0x22, Buffer.from('caf\u00e9_fn', 'utf8'));
+    put(2, 0x33, Buffer.alloc(56, 0x78));
+    put(3, 0x44, Buffer.from('x\0trailing'));
+    const r = readVersions(file([{ name: '__versions', type: SHT_PROGBITS, data }]));
+    expect(r.ok && r.value?.entries.map((e) => [e.name, e.crc])).toEqual([
+      ['module_layout', 0x11],
+      ['caf\u00e9_fn', 0x22],
+      ['x'.repeat(56), 0x33],
+      ['x', 0x44],
+    ]);
+    expect(r.ok && r.value?.find('caf\u00e9_fn')?.crc).toBe(0x22);
+  });
+
   it('readExtendedVersions pairs CRCs with names and rejects a lone half', () => {
     const crcs = Uint8Array.of(1, 0, 0, 0, 2, 0, 0, 0);
     const names = Uint8Array.from(Buffer.from('a_very_long_rust_symbol\0b\0'));
