@@ -4,6 +4,7 @@
  * @see kernel/module/main.c get_modinfo, get_next_modinfo
  * @module
  */
+import { isAscii } from 'node:buffer';
 import { ok } from '../core/result.js';
 import type { ElfResult } from './elf-error.js';
 import type { ElfFile, ElfSection } from './elf-file.js';
@@ -90,8 +91,15 @@ export function readModinfo(file: ElfFile, section?: ElfSection): ElfResult<Modi
   const data = file.sectionData(s);
   if (!data.ok) return data;
   const base = data.value.byteOffset - file.bytes.byteOffset;
-  const entries = parseModinfoBytes(data.value, (start, end) =>
-    file.buffer.toString('utf8', base + start, base + end),
+  // An all-ASCII section (the usual case) is decoded once and sliced; otherwise each string is UTF-8 on its own.
+  const text = isAscii(data.value)
+    ? file.buffer.toString('latin1', base, base + data.value.length)
+    : undefined;
+  const entries = parseModinfoBytes(
+    data.value,
+    text === undefined
+      ? (start, end) => file.buffer.toString('utf8', base + start, base + end)
+      : (start, end) => text.slice(start, end),
   );
   return ok(new Modinfo(s, entries));
 }

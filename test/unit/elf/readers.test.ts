@@ -200,6 +200,25 @@ describe('metadata readers on malformed sections', () => {
     ]);
     expect(tail.ok && tail.value.entries.map((e) => e.offset)).toEqual([0, 5]);
   });
+
+  it('readModinfo decodes UTF-8 strings as UTF-8 and keeps a string without = as text alone', () => {
+    const r = readModinfo(
+      file([
+        {
+          name: '.modinfo',
+          type: SHT_PROGBITS,
+          data: Uint8Array.from(Buffer.from('author=Ren\u00e9 \u00c7a\0license=GPL\0flag\0', 'utf8')),
+        },
+      ]),
+    );
+    expect(r.ok && r.value.get('author')).toBe('Ren\u00e9 \u00c7a');
+    expect(r.ok && r.value.get('license')).toBe('GPL');
+    expect(r.ok && r.value.entries.map((e) => [e.text, e.key])).toEqual([
+      ['author=Ren\u00e9 \u00c7a', 'author'],
+      ['license=GPL', 'license'],
+      ['flag', undefined],
+    ]);
+  });
 });
 
 describe('readelf spellings', () => {
