@@ -84,18 +84,15 @@ export function setModuleExtra(record: ModuleRecord, extra: ModuleExtra): void {
   record.extra = extra as unknown as { [key: string]: JsonValue };
 }
 
-/** 2^64, for converting signed-number addresses to unsigned bigints. */
-const TWO_64 = 1n << 64n;
-
 /** A kernel address (unsigned 64-bit) as the signed number the loader computes with (exact in the top 2^53). */
 export function addrToNumber(a: bigint): number {
-  return Number(a >= 1n << 63n ? a - TWO_64 : a);
+  // asIntN(64) is the signed reading of the unsigned 64-bit address (one operation the JIT keeps unboxed).
+  return Number(BigInt.asIntN(64, a));
 }
 
 /** The unsigned 64-bit form of a signed-number address. */
 export function numberToAddr(n: number): bigint {
-  const b = BigInt(n);
-  return b < 0n ? b + TWO_64 : b;
+  return BigInt.asUintN(64, BigInt(n));
 }
 
 /** `0x%016lx` of a signed-number address. */

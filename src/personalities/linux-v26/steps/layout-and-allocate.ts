@@ -103,6 +103,10 @@ export function runLayoutAndAllocate(info: LoadInfo, undo: UndoStack): Result<vo
   };
   const placed: (PlacedSection | undefined)[] = new Array(n);
   const src = info.hdr;
+  const bases = {
+    core: regions.core === undefined ? 0 : addrToNumber(regions.core.address),
+    init: regions.init === undefined ? 0 : addrToNumber(regions.init.address),
+  };
   for (let i = 0; i < n; i++) {
     const p = placement[i];
     if (p.region === undefined) continue;
@@ -116,7 +120,7 @@ export function runLayoutAndAllocate(info: LoadInfo, undo: UndoStack): Result<vo
       view,
       offset: p.offset,
       size: s.size,
-      addr: addrToNumber(a.address) + p.offset,
+      addr: bases[p.region] + p.offset,
     };
   }
   info.placed = placed;
