@@ -66,11 +66,12 @@ const RING_BYTES = 16 << 20;
  * faults in the ring and the pool's first pages. Stops when the caller sets `POOL_USED` to -1.
  */
 const READ_AHEAD_WORKER = `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const fs = require('node:fs');
+import { workerData, receiveMessageOnPort } from 'node:worker_threads';
+import * as fs from 'node:fs';
+import * as nodeCrypto from 'node:crypto';
 const { port, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa } = workerData;
 const c = new Int32Array(ctrl);
-const crypto = sums === undefined ? undefined : require('node:crypto');
+const crypto = sums === undefined ? undefined : nodeCrypto;
 const buf = new Uint8Array(ring);
 const ringPages = buf.length / page;
 const start = new Int32Array(starts);
@@ -372,10 +373,9 @@ export class ReadAhead {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     try {
-      this.worker = new Worker(READ_AHEAD_WORKER, {
-        eval: true,
-        // The script is CommonJS: a parent's --input-type=module would make it an ES module, which never runs.
-        execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+      // An ES module from a data: URL: the same kind of script whatever the parent's flags (an eval'd script's
+      // kind would follow --input-type), with the parent's other options inherited.
+      this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(READ_AHEAD_WORKER)}`), {
         transferList: [port2],
         workerData: {
           port: port2,
