@@ -10,9 +10,10 @@ import { normalize } from 'node:path';
 export function treeModuleFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
+    // The root is normalised once; below it, a name never needs path.join's normalisation.
+    const prefix = d.endsWith('/') ? d : `${d}/`;
     for (const e of readdirSync(d, { withFileTypes: true })) {
-      // The root is normalised once; below it, a name never needs path.join's normalisation.
-      const p = d.endsWith('/') ? d + e.name : `${d}/${e.name}`;
+      const p = prefix + e.name;
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.ko')) out.push(p);
     }

@@ -54,6 +54,8 @@ const SCAN_BATCH = 16;
 const SCAN_AHEAD = 64;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
+/** Milliseconds the caller waits for a thread that does not move before it gives up on it. */
+const GIVE_UP_MS = 10_000;
 /** Default ring size. */
 const RING_BYTES = 16 << 20;
 
@@ -435,22 +437,8 @@ export class ReadAhead {
     if (this.paths === undefined || i < 0 || i >= this.paths.length) return -1;
     if (this.order === undefined) return i;
     if (this.worker === undefined) return i < Atomics.load(this.ctrl, ORDERED) ? this.order[i] : -1;
-    const deadline = Date.now() + 10_000;
-    for (
-      let placed = Atomics.load(this.ctrl, ORDERED);
-      placed <= i;
-      placed = Atomics.load(this.ctrl, ORDERED)
-    ) {
-      if (
-        Atomics.load(this.ctrl, ORDER_STATE) === 2 ||
-        Atomics.load(this.ctrl, ENDED) === 1 ||
-        Date.now() > deadline
-      )
-        return -1;
-      this.wake(true);
-      Atomics.wait(this.ctrl, FILES_READY, Atomics.load(this.ctrl, FILES_READY), 5);
-    }
-    return this.order[i];
+    // The thread does not notify each placing: a short poll.
+    return this.waitPast(ORDERED, i, 5) === 'ready' ? this.order[i] : -1;
   }
 
   /**
@@ -459,7 +447,7 @@ export class ReadAhead {
    */
   scanned(): ScanResult | undefined {
     if (this.scan !== undefined || this.order === undefined) return this.scan;
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + GIVE_UP_MS;
     while (Atomics.load(this.ctrl, ORDER_STATE) !== 2 && Date.now() <= deadline) {
       const m = receiveMessageOnPort(this.port);
       if (m !== undefined) {
@@ -478,28 +466,11 @@ export class ReadAhead {
    */
   read(i: number): Uint8Array | undefined {
     if (this.worker === undefined || this.paths === undefined || i >= this.paths.length) return undefined;
-    // A thread that ended without this file, or does not answer for 10 s, is given up on: the caller then reads
-    // every file itself.
-    const deadline = Date.now() + 10_000;
-    for (
-      let ready = Atomics.load(this.ctrl, FILES_READY);
-      ready <= i;
-      ready = Atomics.load(this.ctrl, FILES_READY)
-    ) {
-      if (Atomics.load(this.ctrl, ENDED) === 1 || Date.now() > deadline) {
-        this.close();
-        return undefined;
-      }
-      // Ordered files: one the thread will never place is left to the caller.
-      if (
-        this.order !== undefined &&
-        Atomics.load(this.ctrl, ORDER_STATE) === 2 &&
-        i >= Atomics.load(this.ctrl, ORDERED)
-      )
-        return undefined;
-      this.wake(true);
-      Atomics.wait(this.ctrl, FILES_READY, ready, 50);
-    }
+    // A thread that ended without this file, or does not answer, is given up on: the caller then reads every file
+    // itself. A file the thread will never place (ordered files) is left to the caller.
+    const waited = this.waitPast(FILES_READY, i, 50);
+    if (waited === 'ended') this.close();
+    if (waited !== 'ready') return undefined;
     const e = i % QUEUE;
     const len = this.lens[e];
     if (len < 0) return undefined;
@@ -602,6 +573,27 @@ export class ReadAhead {
   /** Byte offset in the ring of queue entry `e`'s file. */
   private offsetOf(e: number): number {
     return (this.starts[e] % (this.ring.length / PAGE)) * PAGE;
+  }
+
+  /**
+   * Waits, waking the thread, until control word `word` exceeds `i`: `ready`; `ended` when the thread has ended
+   * or has not moved for {@link GIVE_UP_MS}; `unordered` when, ordering the files, it will never place file `i`.
+   * `pollMs` bounds each wait (for a word the thread does not notify).
+   */
+  private waitPast(word: number, i: number, pollMs: number): 'ready' | 'ended' | 'unordered' {
+    const deadline = Date.now() + GIVE_UP_MS;
+    for (let v = Atomics.load(this.ctrl, word); v <= i; v = Atomics.load(this.ctrl, word)) {
+      if (Atomics.load(this.ctrl, ENDED) === 1 || Date.now() > deadline) return 'ended';
+      if (
+        this.order !== undefined &&
+        Atomics.load(this.ctrl, ORDER_STATE) === 2 &&
+        i >= Atomics.load(this.ctrl, ORDERED)
+      )
+        return 'unordered';
+      this.wake(true);
+      Atomics.wait(this.ctrl, word, v, pollMs);
+    }
+    return 'ready';
   }
 
   /** Tells the thread something changed; the notify (a system call) only when it is waiting. */
