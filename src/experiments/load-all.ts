@@ -217,7 +217,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   const count = files?.length ?? given.length;
   // Files not in memory are read ahead on a second thread while the kernel boots and loads, and the module
   // area's memory is faulted in there (the files' total size bounds what their sections take).
-  const lazy = files !== undefined || (given.every((m) => m.bytes === undefined) && given.length > 0);
+  const lazy = given.length > 0 && given.every((m) => m.bytes === undefined);
   const paths = files ?? (lazy ? given.map((m) => m.path) : []);
   const ahead =
     opts.readAhead ??
