@@ -90,7 +90,7 @@ describe('loadAll', () => {
     expect([...seen].sort()).toEqual([...ordered].sort());
   });
 
-  it('orders the rest itself where the thread cannot: a file it cannot scan, a missing dependency', () => {
+  it('orders the rest itself where the thread cannot: a file it cannot scan, a missing dependency or file', () => {
     const [base, user, solo] = tree();
     // An unsigned ELF32 file with a .modinfo: the thread's scan reads ELF64 only; the kernel refuses it unsigned.
     const w = new ElfWriter({ elfClass: 32, littleEndian: true, machine: 3, rela: false });
@@ -112,6 +112,10 @@ describe('loadAll', () => {
     expect(r.modules).toBe(3);
     expect(r.restored).toBe(true);
     expect(() => loadAll({ files: [user, solo], release: RELEASE })).toThrow(/user: depends on missing base/);
+    // A file that is not there stops the thread's scan; ordering the rest here reports it as readFileSync does.
+    expect(() => loadAll({ files: [base, join(dirname(base), 'gone.ko')], release: RELEASE })).toThrow(
+      /ENOENT/,
+    );
   });
 
   it('refuses a module whose payload or signature was changed after signing, loading the others', () => {
