@@ -9,18 +9,20 @@
  * Usage: node bench/run.mjs [W1 W2 ...] [--runs N] [--json] [--limit N] [--no-plot]
  *   W1 depmod, W2 modinfo, W3 symbols, W4 load-all, W5 load-all-verified, W6 conform, W7 startup,
  *   W8 relocate (parse + relocate every module vs readelf -Ws + readelf -rW); default: all.
- * Uses dist/ (npm run bench builds first). Writes .cache/bench/last.json and, unless --no-plot, the scaling plot
+ * Runs kmodsim as installed, through bin/kmodsim, on dist/ (npm run bench builds first). Writes .cache/bench/last.json and, unless --no-plot, the scaling plot
  * docs/performance-scaling.svg from W4's per-module data.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { prepareCorpus, REPO } from './corpus.mjs';
 import { writeScalingPlot } from './plot.mjs';
 import { formatRss, formatTable, formatTime, summarize, verdict } from './stats.mjs';
 
-const KMODSIM = join(REPO, 'dist', 'cli', 'main.js');
+// The installed command (bin/kmodsim starts dist/cli/main.js with its allocator setting), run by this same node.
+const KMODSIM = join(REPO, 'bin', 'kmodsim');
+process.env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
 const WORK = join(REPO, '.cache', 'bench');
 
 const args = process.argv.slice(2);
@@ -61,7 +63,7 @@ function measure(cmd, argv) {
 }
 
 const sh = (script) => ['sh', ['-c', script]];
-const node = (...argv) => [process.execPath, [KMODSIM, ...argv]];
+const node = (...argv) => [KMODSIM, argv];
 
 /**
  * One workload: `sides` are the commands timed each round (the first is kmodsim, the second the reference the
@@ -208,7 +210,7 @@ function runConform() {
   const out = [];
   for (const p of ['linux-v1', 'linux-v24', 'linux-v26', 'hpux-dlkm']) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [KMODSIM, '-p', p, '--json', 'conform', '--runs', String(n)], {
+    const r = spawnSync(KMODSIM, ['-p', p, '--json', 'conform', '--runs', String(n)], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
@@ -245,7 +247,7 @@ function checkDepmodOutput(c) {
   const dep = join(c.modulesDir, 'modules.dep');
   const theirs = readFileSync(dep);
   rmSync(dep);
-  const r = spawnSync(process.execPath, [KMODSIM, 'depmod', '-b', c.root, '-a', c.kver], { encoding: 'utf8' });
+  const r = spawnSync(KMODSIM, ['depmod', '-b', c.root, '-a', c.kver], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`kmodsim depmod failed: ${r.stderr}`);
   if (!readFileSync(dep).equals(theirs)) throw new Error('kmodsim depmod wrote a modules.dep unlike kmod');
 }
