@@ -9,8 +9,9 @@
  * Usage: node bench/run.mjs [W1 W2 ...] [--runs N] [--json] [--limit N] [--no-plot]
  *   W1 depmod, W2 modinfo, W3 symbols, W4 load-all, W5 load-all-verified, W6 conform, W7 startup,
  *   W8 relocate (parse + relocate every module vs readelf -Ws + readelf -rW); default: all.
- * Runs kmodsim as installed, through bin/kmodsim, on dist/ (npm run bench builds first). Writes .cache/bench/last.json and, unless --no-plot, the scaling plot
- * docs/performance-scaling.svg from W4's per-module data.
+ * Runs kmodsim as installed, through bin/kmodsim, on dist/ (npm run bench builds first). Writes
+ * .cache/bench/last.json and, unless --no-plot, the scaling plot docs/performance-scaling.svg from W4's per-module
+ * data.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
