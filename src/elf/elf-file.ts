@@ -546,7 +546,8 @@ function readSection(v: DataView, header: ElfHeader, index: number, name: string
       type: v.getUint32(o + 4, le),
       flags: v.getUint32(le ? o + 8 : o + 12, le),
       flagsHigh: v.getUint32(le ? o + 12 : o + 8, le),
-      addr: v.getBigUint64(o + 16, le),
+      // Relocatable objects leave sh_addr 0: no BigInt allocated for it.
+      addr: v.getUint32(o + 16, le) === 0 && v.getUint32(o + 20, le) === 0 ? 0n : v.getBigUint64(o + 16, le),
       offset: readU64Number(v, o + 24, le),
       size: readU64Number(v, o + 32, le),
       link: v.getUint32(o + 40, le),
