@@ -83,6 +83,11 @@ function v26Cases(image: (module: string) => Uint8Array): ContractCase[] {
       c(`${call}: already loaded`, [load('cf_base'), l('cf_base')], 'EEXIST'),
       c(`${call}: symbol owner still in init`, [load('cf_hang'), l('cf_hang_user')], 'EBUSY'),
       c(`${call}: bad parameter value`, [l('cf_solo', { params: 'level=abc' })], 'EINVAL'),
+      c(
+        `${call}: parameter value out of range`,
+        [l('cf_solo', { params: 'level=99999999999999999999' })],
+        'ERANGE',
+      ),
       c(`${call}: unknown symbol`, [l('cf_user')], 'ENOENT'),
       c(`${call}: init never returns`, [l('cf_hang')], 'EINTR'),
       c(`${call}: init fails`, [l('cf_fail')], 'ENODEV'),
