@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const LAUNCHER = resolve('bin/kmodsim');
@@ -32,7 +32,8 @@ describe('bin/kmodsim', () => {
     '#!/bin/sh\necho "${GLIBC_TUNABLES-(unset)}"\nfor a in "$@"; do echo "[$a]"; done\n',
   );
   chmodSync(join(fake, 'node'), 0o755);
-  symlinkSync(LAUNCHER, join(linked, 'kmodsim'));
+  // Relative, as npm links a package's command.
+  symlinkSync(relative(linked, LAUNCHER), join(linked, 'kmodsim'));
 
   it('runs the CLI next to the real file (not the link) with the arguments unchanged', () => {
     const r = run({ GLIBC_TUNABLES: undefined }, 'bench', 'load-all', 'a b', '');
