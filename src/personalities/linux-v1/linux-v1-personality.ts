@@ -8,10 +8,11 @@ import { inject, injectable } from 'inversify';
 import { KernelCore } from '../../core/kernel-core.js';
 import { EXACT_NAMES } from '../../core/module-registry.js';
 import { err, OK_VOID } from '../../core/result.js';
-import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
+import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
+import { heldDevices } from '../held-devices.js';
 import { latin1Bytes } from '../linux-v24/kernel-memory.js';
 import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
@@ -134,13 +135,16 @@ export class LinuxV1Personality implements Personality {
     return `${this.context.moduleDir}/misc/${name}.o`;
   }
 
-  /** @inheritDoc — the module list and the module devices the simulated process holds open. */
+  /**
+   * @inheritDoc — the module list and the module devices the simulated process holds open, in the order it opened
+   * them (`[struct, name]`): fd numbers are the process's, not the kernel's, and a restored kernel's differ.
+   */
   snapshot(): JsonValue {
     const names = new Map<number, string>();
     for (const [name, fds] of this.context.deviceFds) for (const fd of fds) names.set(fd, name);
     return {
       kernel: this.kernel.snapshot(),
-      devices: [...this.kernel.devFds].map(([fd, struct]) => [fd, struct, names.get(fd) ?? '']),
+      devices: [...this.kernel.devFds].map(([fd, struct]) => [struct, names.get(fd) ?? '']),
     };
   }
 
@@ -150,9 +154,7 @@ export class LinuxV1Personality implements Personality {
     this.kernel.restore(o.kernel ?? {});
     this.kernel.devFds.clear();
     this.context.deviceFds.clear();
-    const rows = asArray(o.devices ?? [], 'linux-v1.devices').map((r) => asArray(r, 'device'));
-    rows.sort((a, b) => Number(a[0]) - Number(b[0]));
-    for (const [, struct, name] of rows) {
+    for (const [struct, name] of heldDevices(o.devices, 'linux-v1.devices')) {
       const m = this.kernel.byStruct(Number(struct));
       if (m === undefined) continue;
       const fd = this.core.vfs.open(`/dev/${m.name}`, { read: true, write: false });

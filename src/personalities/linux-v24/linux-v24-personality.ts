@@ -8,10 +8,11 @@ import { inject, injectable } from 'inversify';
 import { I386_VMALLOC_AREA } from '../../core/address-space.js';
 import { KernelCore } from '../../core/kernel-core.js';
 import { EXACT_NAMES } from '../../core/module-registry.js';
-import { asArray, asObject, type JsonValue } from '../../core/snapshot.js';
+import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { SYSCTL } from '../../core/sysctl.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
+import { heldDevices } from '../held-devices.js';
 import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { defaultKernelExports, kernelSymbolTable, parseKernelExport } from './kernel-symbols.js';
@@ -104,14 +105,15 @@ export class LinuxV24Personality implements Personality {
 
   /**
    * @inheritDoc — `module_list`, and the module devices the simulated process holds open (the use counts they
-   * stand for are in module memory already).
+   * stand for are in module memory already), in the order it opened them (`[address, name]`): fd numbers are the
+   * process's, not the kernel's, and a restored kernel's differ.
    */
   snapshot(): JsonValue {
     const names = new Map<number, string>();
     for (const [name, fds] of this.context.deviceFds) for (const fd of fds) names.set(fd, name);
     return {
       moduleList: this.kernel.moduleList,
-      devices: [...this.kernel.devFds].map(([fd, addr]) => [fd, addr, names.get(fd) ?? '']),
+      devices: [...this.kernel.devFds].map(([fd, addr]) => [addr, names.get(fd) ?? '']),
     };
   }
 
@@ -125,9 +127,7 @@ export class LinuxV24Personality implements Personality {
     this.kernel.moduleList = Number(o.moduleList);
     this.kernel.devFds.clear();
     this.context.deviceFds.clear();
-    const rows = asArray(o.devices ?? [], 'linux-v24.devices').map((r) => asArray(r, 'device'));
-    rows.sort((a, b) => Number(a[0]) - Number(b[0]));
-    for (const [, addr, name] of rows) {
+    for (const [addr, name] of heldDevices(o.devices, 'linux-v24.devices')) {
       const rec = this.kernel.recordName(Number(addr));
       if (rec === undefined) continue;
       const fd = this.core.vfs.open(`/dev/${rec}`, { read: true, write: false });

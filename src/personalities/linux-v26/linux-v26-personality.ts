@@ -110,11 +110,14 @@ export class LinuxV26Personality implements Personality {
     return `/lib/modules/${this.config.release}/extra/${name}.ko`;
   }
 
-  /** @inheritDoc — the print-once keys, and the module devices the simulated process holds open. */
+  /**
+   * @inheritDoc — the print-once keys, and the module devices the simulated process holds open, in the order it
+   * opened them (in fd order, a restored kernel, whose fds are renumbered, would list later opens differently).
+   */
   snapshot(): JsonValue {
     return {
       printedOnce: [...this.kernel.printedOnce],
-      devices: [...this.kernel.devFds].sort((a, b) => a[0] - b[0]).map(([, name]) => name),
+      devices: [...this.kernel.devFds.values()],
     };
   }
 
