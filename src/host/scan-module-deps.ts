@@ -103,8 +103,8 @@ export interface ScanFs {
 
 /**
  * {@link scanModuleDeps} of the file at `path`, read with `fs` into `scratch` (one buffer per read slot, made and
- * grown as needed and kept for the next file; start with `[]`): its name and dependencies (`undefined` when the file is not one the scan reads) and its
- * size. Throws what `fs` throws (a missing or unreadable file).
+ * grown as needed and kept for the next file; start with `[]`): its name and dependencies (`undefined` when the
+ * file is not one the scan reads) and its size. Throws what `fs` throws (a missing or unreadable file).
  */
 export function scanModuleFile(
   fs: ScanFs,

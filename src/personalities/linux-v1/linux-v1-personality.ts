@@ -12,7 +12,7 @@ import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { KERNEL_OWNER } from '../../core/symbol-table.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
-import { heldDevices } from '../held-devices.js';
+import { reopenHeldDevices, saveHeldDevices } from '../held-devices.js';
 import { latin1Bytes } from '../linux-v24/kernel-memory.js';
 import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
@@ -140,11 +140,9 @@ export class LinuxV1Personality implements Personality {
    * them (`[struct, name]`): fd numbers are the process's, not the kernel's, and a restored kernel's differ.
    */
   snapshot(): JsonValue {
-    const names = new Map<number, string>();
-    for (const [name, fds] of this.context.deviceFds) for (const fd of fds) names.set(fd, name);
     return {
       kernel: this.kernel.snapshot(),
-      devices: [...this.kernel.devFds].map(([fd, struct]) => [struct, names.get(fd) ?? '']),
+      devices: saveHeldDevices(this.kernel.devFds, this.context.deviceFds),
     };
   }
 
@@ -152,19 +150,13 @@ export class LinuxV1Personality implements Personality {
   restore(state: JsonValue): void {
     const o = asObject(state, 'linux-v1');
     this.kernel.restore(o.kernel ?? {});
-    this.kernel.devFds.clear();
-    this.context.deviceFds.clear();
-    for (const [struct, name] of heldDevices(o.devices, 'linux-v1.devices')) {
-      const m = this.kernel.byStruct(Number(struct));
-      if (m === undefined) continue;
-      const fd = this.core.vfs.open(`/dev/${m.name}`, { read: true, write: false });
-      if (!fd.ok) continue;
-      this.kernel.devFds.set(fd.value, m.struct);
-      if (name !== '')
-        this.context.deviceFds.set(String(name), [
-          ...(this.context.deviceFds.get(String(name)) ?? []),
-          fd.value,
-        ]);
-    }
+    reopenHeldDevices(
+      o.devices,
+      'linux-v1.devices',
+      this.core.vfs,
+      (struct) => this.kernel.byStruct(struct)?.name,
+      this.kernel.devFds,
+      this.context.deviceFds,
+    );
   }
 }

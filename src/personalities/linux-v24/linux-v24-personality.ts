@@ -12,7 +12,7 @@ import { asObject, type JsonValue } from '../../core/snapshot.js';
 import { SYSCTL } from '../../core/sysctl.js';
 import { buildI386Object } from '../../elf/builder/i386-object-builder.js';
 import { moduleSpecFromJson } from '../../elf/builder/module-spec-json.js';
-import { heldDevices } from '../held-devices.js';
+import { reopenHeldDevices, saveHeldDevices } from '../held-devices.js';
 import { withParamList } from '../neutral-spec.js';
 import type { NeutralActions, NeutralModuleSpec, Personality, Tool } from '../personality.js';
 import { defaultKernelExports, kernelSymbolTable, parseKernelExport } from './kernel-symbols.js';
@@ -109,11 +109,9 @@ export class LinuxV24Personality implements Personality {
    * process's, not the kernel's, and a restored kernel's differ.
    */
   snapshot(): JsonValue {
-    const names = new Map<number, string>();
-    for (const [name, fds] of this.context.deviceFds) for (const fd of fds) names.set(fd, name);
     return {
       moduleList: this.kernel.moduleList,
-      devices: [...this.kernel.devFds].map(([fd, addr]) => [addr, names.get(fd) ?? '']),
+      devices: saveHeldDevices(this.kernel.devFds, this.context.deviceFds),
     };
   }
 
@@ -125,19 +123,13 @@ export class LinuxV24Personality implements Personality {
     const o = asObject(state, 'linux-v24');
     this.kernel.mem.invalidate();
     this.kernel.moduleList = Number(o.moduleList);
-    this.kernel.devFds.clear();
-    this.context.deviceFds.clear();
-    for (const [addr, name] of heldDevices(o.devices, 'linux-v24.devices')) {
-      const rec = this.kernel.recordName(Number(addr));
-      if (rec === undefined) continue;
-      const fd = this.core.vfs.open(`/dev/${rec}`, { read: true, write: false });
-      if (!fd.ok) continue;
-      this.kernel.devFds.set(fd.value, Number(addr));
-      if (name !== '')
-        this.context.deviceFds.set(String(name), [
-          ...(this.context.deviceFds.get(String(name)) ?? []),
-          fd.value,
-        ]);
-    }
+    reopenHeldDevices(
+      o.devices,
+      'linux-v24.devices',
+      this.core.vfs,
+      (addr) => this.kernel.recordName(addr),
+      this.kernel.devFds,
+      this.context.deviceFds,
+    );
   }
 }

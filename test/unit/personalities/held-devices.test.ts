@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldDevices } from '../../../src/personalities/held-devices.js';
+import { heldDevices, saveHeldDevices } from '../../../src/personalities/held-devices.js';
 
 describe('heldDevices (saved Linux 1.x/2.x module devices)', () => {
   it('reads [module, name] rows in their order', () => {
@@ -30,6 +30,23 @@ describe('heldDevices (saved Linux 1.x/2.x module devices)', () => {
     ).toEqual([
       [4096, 'a'],
       [8192, 'b'],
+    ]);
+  });
+
+  it('saves the devices in opening order with the name each was opened by, without fds', () => {
+    const devFds = new Map([
+      [5, 8192],
+      [3, 4096],
+      [4, 4096],
+    ]);
+    const deviceFds = new Map([
+      ['b', [5]],
+      ['a', [3]],
+    ]);
+    expect(saveHeldDevices(devFds, deviceFds)).toEqual([
+      [8192, 'b'],
+      [4096, 'a'],
+      [4096, ''],
     ]);
   });
 
