@@ -41,7 +41,7 @@ const PAGE = 4096;
 /** Files the thread may be ahead of the caller (whatever their size). */
 const QUEUE = 1024;
 /** Pages of the pool kept faulted in ahead of the caller. */
-const AHEAD_PAGES = 8192;
+const AHEAD_PAGES = 2048;
 /** Pages touched between two looks at the file queue (the files come first: the caller waits on them). */
 const TOUCH_BATCH = 32;
 const DIGEST_BYTES = 32;
@@ -52,6 +52,8 @@ const WAKE_FILES = 64;
 /** Ordered files: files scanned at a time, and how far the order is kept ahead of the files read. */
 const SCAN_BATCH = 16;
 const SCAN_AHEAD = 64;
+/** Files the ordering scan may leave open for their read (each saves an open and an fstat). */
+const KEEP_OPEN = 1024;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
 /** Milliseconds the caller waits for a thread that does not move before it gives up on it. */
@@ -127,6 +129,8 @@ const waiting = new Map();
 let missing;
 const scan = { names: [], depends: [], sizes: [] };
 const scratch = [];
+// Files the scan left open for the read (path index → { fd, size }), at most ${KEEP_OPEN}.
+const kept = new Map();
 function place(first) {
   const todo = [first];
   while (todo.length > 0) {
@@ -151,10 +155,24 @@ function scanNext() {
   const p = scanned++;
   let deps;
   let size = -1;
-  try {
-    ({ deps, size } = ${scanModuleFile.name}(fs, paths[p], scratch));
-  } catch {}
-  if (deps === undefined) return orderFailed();
+  let fd = -1;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      ({ deps, size, fd } = ${scanModuleFile.name}(fs, paths[p], scratch, kept.size < ${KEEP_OPEN}));
+    } catch (e) {
+      // Out of descriptors while holding some: let them go (their files are reopened when read) and retry.
+      if ((e?.code === 'EMFILE' || e?.code === 'ENFILE') && kept.size > 0) {
+        for (const k of kept.values()) fs.closeSync(k.fd);
+        kept.clear();
+        continue;
+      }
+    }
+    break;
+  }
+  if (deps === undefined) {
+    if (fd >= 0) fs.closeSync(fd);
+    return orderFailed();
+  }
   const depends = deps.depends.map((d) => d.replaceAll('-', '_'));
   scan.names[p] = deps.name;
   scan.depends[p] = depends;
@@ -167,6 +185,7 @@ function scanNext() {
     if (w === undefined) waiting.set(d, [p]);
     else w.push(p);
   }
+  if (fd >= 0) kept.set(p, { fd, size });
   if (wait === 0) place(p);
   else missing[p] = wait;
   if (scanned < paths.length) return;
@@ -204,14 +223,19 @@ function publish(i, at, got, v) {
 // Reads the next file if the ring has room; false when it has to wait for the caller.
 function readNext() {
   if (pending === undefined) {
-    try {
-      const fd = fs.openSync(paths[order === undefined ? next : order[next]], 'r');
+    const p = order === undefined ? next : order[next];
+    pending = kept.get(p);
+    if (pending !== undefined) kept.delete(p);
+    else {
       try {
-        pending = { fd, size: fs.fstatSync(fd).size };
-      } catch {
-        fs.closeSync(fd);
-      }
-    } catch {}
+        const fd = fs.openSync(paths[p], 'r');
+        try {
+          pending = { fd, size: fs.fstatSync(fd).size };
+        } catch {
+          fs.closeSync(fd);
+        }
+      } catch {}
+    }
     if (pending === undefined || pending.size * 2 > buf.length) {
       if (pending !== undefined) fs.closeSync(pending.fd);
       pending = undefined;
@@ -291,6 +315,8 @@ for (;;) {
   Atomics.store(c, ${SLEEPING}, 0);
 }
 } finally {
+  for (const k of kept.values()) fs.closeSync(k.fd);
+  if (pending !== undefined) fs.closeSync(pending.fd);
   Atomics.store(c, ${ENDED}, 1);
   Atomics.notify(c, ${FILES_READY});
 }
@@ -565,6 +591,7 @@ export class ReadAhead {
     if (Atomics.load(this.ctrl, ORDER_STATE) === 1) this.scanned();
     Atomics.store(this.ctrl, POOL_USED, -1);
     this.wake();
+    // Files the thread holds open are closed as it ends, or by Node when it is terminated (trackUnmanagedFds).
     void this.worker?.terminate();
     this.worker = undefined;
     this.port.close();

@@ -104,14 +104,18 @@ export interface ScanFs {
 /**
  * {@link scanModuleDeps} of the file at `path`, read with `fs` into `scratch` (one buffer per read slot, made and
  * grown as needed and kept for the next file; start with `[]`): its name and dependencies (`undefined` when the
- * file is not one the scan reads) and its size. Throws what `fs` throws (a missing or unreadable file).
+ * file is not one the scan reads) and its size. With `keep`, the file stays open and `fd` is its descriptor, for
+ * the caller to read the rest and close it (saving a second open and fstat); otherwise `fd` is -1. Throws what
+ * `fs` throws (a missing or unreadable file), leaving nothing open.
  */
 export function scanModuleFile(
   fs: ScanFs,
   path: string,
   scratch: Uint8Array[],
-): { deps: ModuleDeps | undefined; size: number } {
+  keep = false,
+): { deps: ModuleDeps | undefined; size: number; fd: number } {
   const fd = fs.openSync(path, 'r');
+  let kept = false;
   try {
     const size = fs.fstatSync(fd).size;
     const deps = scanModuleDeps(size, (offset, length, slot) => {
@@ -120,8 +124,9 @@ export function scanModuleFile(
       const got = fs.readSync(fd, scratch[slot], 0, length, offset);
       return got === length ? scratch[slot].subarray(0, length) : undefined;
     });
-    return { deps, size };
+    kept = keep;
+    return { deps, size, fd: keep ? fd : -1 };
   } finally {
-    fs.closeSync(fd);
+    if (!kept) fs.closeSync(fd);
   }
 }

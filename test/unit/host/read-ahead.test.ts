@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { constants, createHash, publicDecrypt } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -240,6 +240,69 @@ describe('ReadAhead with order', () => {
     } finally {
       ahead.close();
     }
+  });
+
+  it('leaves a file larger than half the ring to the caller and goes on reading the files after it', () => {
+    // The scan keeps each file open for its read; a file too large for the ring must still be skipped.
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-order-'));
+    const big = join(dir, 'big.ko');
+    // Bytes after the section table leave the module as the scan reads it.
+    const ko = buildKo({ name: 'big', license: 'GPL', dependencies: [] });
+    writeFileSync(big, Buffer.concat([ko, Buffer.alloc(20_000)]));
+    const small = modules([{ name: 'after1', deps: ['big'] }, { name: 'after2' }]);
+    const paths = [big, ...small];
+    const ringBytes = 16384;
+    expect(readFileSync(big).length * 2).toBeGreaterThan(ringBytes);
+    for (const p of small) expect(readFileSync(p).length * 2).toBeLessThanOrEqual(ringBytes);
+    const ahead = new ReadAhead({ ringBytes });
+    try {
+      ahead.begin(paths, { order: true });
+      expect(ahead.taken(0)).toBe(0);
+      expect(ahead.read(0)).toBeUndefined();
+      ahead.done(0);
+      for (let i = 1; i < paths.length; i++) {
+        const bytes = ahead.read(i);
+        const p = ahead.taken(i);
+        // Each small file comes from the ring (a stalled thread would have been given up: undefined).
+        expect(p).toBeGreaterThan(0);
+        expect(Buffer.from(bytes ?? []).equals(readFileSync(paths[p]))).toBe(true);
+        ahead.done(i);
+      }
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('holds scanned files open for their read, and closes every one when closed early', () => {
+    const paths = modules(Array.from({ length: 40 }, (_, i) => ({ name: `m${i}` })));
+    const dir = paths[0].slice(0, paths[0].lastIndexOf('/'));
+    const openHere = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
+        } catch {
+          return false;
+        }
+      }).length;
+    // A ring of two files: the scan holds the others open, waiting for room.
+    const ahead = new ReadAhead({ ringBytes: 16384 });
+    try {
+      ahead.begin(paths, { order: true });
+      expect(ahead.read(0)).toBeDefined();
+      ahead.taken(0);
+      // Let the scan run ahead of the reads, holding files open.
+      const deadline = Date.now() + 5000;
+      while (openHere() < 10 && Date.now() < deadline)
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      expect(openHere()).toBeGreaterThanOrEqual(10);
+    } finally {
+      ahead.close();
+    }
+    // The thread closes them as it ends, which close() does not wait for.
+    const deadline = Date.now() + 5000;
+    while (openHere() > 0 && Date.now() < deadline)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    expect(openHere()).toBe(0);
   });
 
   it('runs under a parent started with --input-type=module and a V8 flag (the built library)', () => {
