@@ -126,7 +126,7 @@ export class SymbolTable {
 
   /** The symbol's name (cached); `undefined` when `st_name` is outside the string table. */
   name(i: number): string | undefined {
-    this.names ??= new Array(this.count);
+    this.names ??= unsetNames(this.count);
     const cached = this.names[i];
     if (cached !== undefined) return cached;
     const n = this.strings.get(this.nameOffset(i));
@@ -235,4 +235,14 @@ export class SymbolTable {
       shndx: this.shndx(i),
     };
   }
+}
+
+/**
+ * `count` unset names in a packed array: `new Array(count)` above ~16 K elements makes a dictionary-mode array,
+ * whose reads the optimised loader then deoptimises on (the largest modules have 25,000 symbols).
+ */
+function unsetNames(count: number): (string | undefined)[] {
+  const names: (string | undefined)[] = [];
+  for (let i = 0; i < count; i++) names.push(undefined);
+  return names;
 }
