@@ -88,7 +88,11 @@ export function loadModuleSteps(era: LinuxV26Era): readonly Step<LoadInfo>[] {
   return era.blacklist ? CLASSIC : CLASSIC.filter((s) => s !== blacklisted);
 }
 
-/** A fresh `struct load_info` for an image already in kernel memory. */
+/**
+ * A fresh `struct load_info` for an image already in kernel memory. Every field is present from the start, in one
+ * order, whichever steps a load reaches: every load's object then has the same shape, and code the JIT optimised
+ * for it is not thrown away when a later module first sets a field the earlier ones never reached.
+ */
 export function newLoadInfo(k: LinuxV26Kernel, hdr: Uint8Array, uargs: number, flags: number): LoadInfo {
   return {
     k,
@@ -97,11 +101,22 @@ export function newLoadInfo(k: LinuxV26Kernel, hdr: Uint8Array, uargs: number, f
     hdr,
     len: hdr.length,
     sigOk: false,
+    elf: undefined,
+    sechdrs: undefined,
     index: { sym: 0, str: 0, mod: 0, info: 0, vers: 0, pcpu: 0 },
     name: '',
     modName: '',
+    modinfo: undefined,
+    versions: undefined,
+    extVersions: undefined,
+    symtab: undefined,
+    alloc: undefined,
+    placement: undefined,
     coreSize: 0,
     initSize: 0,
+    placed: undefined,
+    mod: undefined,
+    symValues: undefined,
     uses: [],
     usingGplOnly: false,
     params: [],
@@ -110,6 +125,7 @@ export function newLoadInfo(k: LinuxV26Kernel, hdr: Uint8Array, uargs: number, f
     relocations: { count: 0 },
     blocked: false,
     pendingTaints: 0,
+    regions: undefined,
   };
 }
 
