@@ -18,12 +18,11 @@ const PAGE = 4096;
 const RO_AFTER_INIT = 1 << 21;
 const ALLOC = 2;
 
-const MASKS: readonly (readonly [number, number])[] = [
-  [SHF_EXECINSTR | ALLOC, 0],
-  [ALLOC, SHF_WRITE],
-  [RO_AFTER_INIT | ALLOC, 0],
-  [SHF_WRITE | ALLOC, 0],
-];
+/** `masks[][2]` of `__layout_sections`: flags wanted, flags refused — text, rodata, ro_after_init, data. */
+const MASK_WANT: readonly number[] = [SHF_EXECINSTR | ALLOC, ALLOC, RO_AFTER_INIT | ALLOC, SHF_WRITE | ALLOC];
+const MASK_NOT: readonly number[] = [0, SHF_WRITE, 0, 0];
+/** The two regions, core first. */
+const REGIONS: readonly ('core' | 'init')[] = ['core', 'init'];
 
 /** The placement of every section not (yet) laid out; shared, so never changed. */
 const NOT_PLACED: SectionPlacement = Object.freeze({ region: undefined, offset: 0 });
@@ -60,9 +59,14 @@ export function runLayoutAndAllocate(info: LoadInfo, undo: UndoStack): Result<vo
   const exitIsInit = !k.config.moduleUnload;
   const isInit = (name: string) => name.startsWith('.init') || (exitIsInit && name.startsWith('.exit'));
   const sizes = { core: 0, init: 0 };
-  for (const region of ['core', 'init'] as const) {
+  // Indexed loops: a for-of with destructuring compiles to iterator protocol and exception handling, which made
+  // this function one of the costliest the JIT compiles in a whole-tree load.
+  for (let r = 0; r < REGIONS.length; r++) {
+    const region = REGIONS[r];
     let size = 0;
-    for (const [want, not] of MASKS) {
+    for (let m = 0; m < MASK_WANT.length; m++) {
+      const want = MASK_WANT[m];
+      const not = MASK_NOT[m];
       for (let i = 0; i < n; i++) {
         const f = flags[i];
         if ((f & want) !== want || (f & not) !== 0 || placement[i].region !== undefined) continue;

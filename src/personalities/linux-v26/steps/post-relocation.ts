@@ -27,11 +27,6 @@ function u32(mem: ParamMemory, addr: number): number | undefined {
   return m === undefined ? undefined : m.view.getUint32(m.off, true);
 }
 
-function s32(mem: ParamMemory, addr: number): number | undefined {
-  const m = mem.at(addr, 4);
-  return m === undefined ? undefined : m.view.getInt32(m.off, true);
-}
-
 function cstr(mem: ParamMemory, addr: number | undefined): string | undefined {
   if (addr === undefined || addr === 0) return undefined;
   const first = mem.at(addr, 1);
@@ -56,10 +51,10 @@ export function runPostRelocation(info: LoadInfo): void {
   // Exports.
   const layout = k.era.ksymtab;
   const entry = layout === 'prel32-ns' ? 12 : layout === 'prel32' ? 8 : 16;
-  for (const [suffix, gpl] of [
-    ['', false],
-    ['_gpl', true],
-  ] as const) {
+  // Indexed, not a for-of with destructuring (iterator protocol and exception handling for the JIT to compile).
+  for (let t = 0; t < 2; t++) {
+    const suffix = t === 0 ? '' : '_gpl';
+    const gpl = t === 1;
     const ti = findSec(secs, alloc, `__ksymtab${suffix}`);
     const tab = placed[ti];
     if (ti === 0 || tab === undefined) continue;
@@ -69,24 +64,26 @@ export function runPostRelocation(info: LoadInfo): void {
     const crcWidth = crcs !== undefined && crcs.size >= count * 8 && layout === 'absolute' ? 8 : 4;
     for (let j = 0; j < count; j++) {
       const at = tab.addr + j * entry;
-      let addr: number | undefined;
-      let nameAddr: number | undefined;
+      // The entry lies inside its placed section, so one view serves all its fields.
+      const e = mem.at(at, entry);
+      if (e === undefined) continue;
+      const { view, off } = e;
+      let addr: number;
+      let nameAddr: number;
       let nsAddr: number | undefined;
       if (layout === 'absolute') {
-        addr = ptr(mem, at);
-        nameAddr = ptr(mem, at + 8);
+        addr = view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
+        nameAddr = view.getInt32(off + 12, true) * TWO_32 + view.getUint32(off + 8, true);
       } else {
-        const v = s32(mem, at);
-        const nm = s32(mem, at + 4);
-        addr = v === undefined ? undefined : at + v;
-        nameAddr = nm === undefined ? undefined : at + 4 + nm;
+        addr = at + view.getInt32(off, true);
+        nameAddr = at + 4 + view.getInt32(off + 4, true);
         if (layout === 'prel32-ns') {
-          const ns = s32(mem, at + 8);
-          nsAddr = ns === undefined || ns === 0 ? undefined : at + 8 + ns;
+          const ns = view.getInt32(off + 8, true);
+          nsAddr = ns === 0 ? undefined : at + 8 + ns;
         }
       }
       const name = cstr(mem, nameAddr);
-      if (name === undefined || addr === undefined) continue;
+      if (name === undefined) continue;
       const ns = cstr(mem, nsAddr);
       const crc = crcs === undefined ? undefined : u32(mem, crcs.addr + j * crcWidth);
       info.exports.push({ name, addr, gpl, ns: ns === '' ? undefined : ns, crc });
