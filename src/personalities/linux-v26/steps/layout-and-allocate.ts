@@ -7,6 +7,7 @@
  * @module
  */
 import { SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../../../abi/elf.js';
+import type { Allocation } from '../../../core/address-space.js';
 import type { UndoStack } from '../../../core/pipeline.js';
 import { step } from '../../../core/pipeline.js';
 import { err, OK_VOID, type Result } from '../../../core/result.js';
@@ -29,6 +30,94 @@ const NOT_PLACED: SectionPlacement = Object.freeze({ region: undefined, offset: 
 
 function pageAlign(n: number): number {
   return Math.ceil(n / PAGE) * PAGE;
+}
+
+/**
+ * `__layout_sections` for both regions: each section's region and offset, and the regions' page-aligned sizes.
+ * @see kernel/module/main.c layout_sections, __layout_sections, module_get_offset
+ */
+function layoutSections(info: LoadInfo, flags: readonly number[]): void {
+  const k = info.k;
+  const secs = info.sechdrs ?? [];
+  const n = secs.length;
+  const placement: SectionPlacement[] = new Array(n);
+  for (let i = 0; i < n; i++) placement[i] = NOT_PLACED;
+  const exitIsInit = !k.config.moduleUnload;
+  // Indexed loops: a for-of with destructuring compiles to iterator protocol and exception handling, which made
+  // this step one of the costliest the JIT compiles in a whole-tree load.
+  for (let r = 0; r < REGIONS.length; r++) {
+    const region = REGIONS[r];
+    const wantInit = region === 'init';
+    let size = 0;
+    for (let m = 0; m < MASK_WANT.length; m++) {
+      const want = MASK_WANT[m];
+      const not = MASK_NOT[m];
+      for (let i = 0; i < n; i++) {
+        const f = flags[i];
+        if ((f & want) !== want || (f & not) !== 0 || placement[i].region !== undefined) continue;
+        const name = secs[i].name;
+        const init = name.startsWith('.init') || (exitIsInit && name.startsWith('.exit'));
+        if (init !== wantInit) continue;
+        const align = secs[i].addralign || 1;
+        const at = Math.ceil(size / align) * align;
+        placement[i] = { region, offset: at };
+        size = at + secs[i].size;
+      }
+      if (k.config.strictModuleRwx) size = pageAlign(size);
+    }
+    if (wantInit) info.initSize = pageAlign(size);
+    else info.coreSize = pageAlign(size);
+  }
+  info.placement = placement;
+}
+
+/**
+ * `move_module`: allocates the core and init regions and copies every placed section into its region.
+ * @see kernel/module/main.c move_module
+ */
+function moveModule(info: LoadInfo, undo: UndoStack): Result<void> {
+  const mem = info.k.core.memory;
+  const secs = info.sechdrs ?? [];
+  const placement = info.placement ?? [];
+  const n = secs.length;
+  const core = info.coreSize > 0 ? mem.alloc(info.coreSize, info.modName) : undefined;
+  if (core !== undefined && !core.ok)
+    return err('ENOMEM', `${info.modName}: cannot allocate ${info.coreSize} bytes`);
+  if (core?.ok) undo.push('free core region', () => mem.free(core.value.address));
+  const init = info.initSize > 0 ? mem.alloc(info.initSize, info.modName) : undefined;
+  if (init !== undefined && !init.ok)
+    return err('ENOMEM', `${info.modName}: cannot allocate ${info.initSize} bytes`);
+  if (init?.ok) undo.push('free init region', () => mem.free(init.value.address));
+  const regions = {
+    core: core?.ok ? core.value : undefined,
+    init: init?.ok ? init.value : undefined,
+  };
+  // One placement per region, found once: the allocation, a view of it and its address.
+  const coreTarget = regions.core === undefined ? undefined : regionTarget(regions.core);
+  const initTarget = regions.init === undefined ? undefined : regionTarget(regions.init);
+  const placed: (PlacedSection | undefined)[] = new Array(n);
+  const src = info.hdr;
+  for (let i = 0; i < n; i++) {
+    const p = placement[i];
+    if (p.region === undefined) continue;
+    const t = p.region === 'core' ? coreTarget : initTarget;
+    if (t === undefined) continue;
+    const s = secs[i];
+    if (s.type !== SHT_NOBITS && s.size > 0) t.bytes.set(src.subarray(s.offset, s.offset + s.size), p.offset);
+    placed[i] = { bytes: t.bytes, view: t.view, offset: p.offset, size: s.size, addr: t.addr + p.offset };
+  }
+  info.placed = placed;
+  info.regions = regions;
+  return OK_VOID;
+}
+
+/** An allocated region as sections are placed in it. */
+function regionTarget(a: Allocation): { bytes: Uint8Array; view: DataView; addr: number } {
+  return {
+    bytes: a.bytes,
+    view: new DataView(a.bytes.buffer, a.bytes.byteOffset, a.size),
+    addr: addrToNumber(a.address),
+  };
 }
 
 /** Runs the layout and allocation. */
@@ -54,82 +143,8 @@ export function runLayoutAndAllocate(info: LoadInfo, undo: UndoStack): Result<vo
     if (secs[i].name === '.data..ro_after_init' || secs[i].name === '__jump_table') f |= RO_AFTER_INIT;
     flags[i] = f;
   }
-  const placement: SectionPlacement[] = new Array(n);
-  for (let i = 0; i < n; i++) placement[i] = NOT_PLACED;
-  const exitIsInit = !k.config.moduleUnload;
-  const isInit = (name: string) => name.startsWith('.init') || (exitIsInit && name.startsWith('.exit'));
-  const sizes = { core: 0, init: 0 };
-  // Indexed loops: a for-of with destructuring compiles to iterator protocol and exception handling, which made
-  // this function one of the costliest the JIT compiles in a whole-tree load.
-  for (let r = 0; r < REGIONS.length; r++) {
-    const region = REGIONS[r];
-    let size = 0;
-    for (let m = 0; m < MASK_WANT.length; m++) {
-      const want = MASK_WANT[m];
-      const not = MASK_NOT[m];
-      for (let i = 0; i < n; i++) {
-        const f = flags[i];
-        if ((f & want) !== want || (f & not) !== 0 || placement[i].region !== undefined) continue;
-        if (isInit(secs[i].name) !== (region === 'init')) continue;
-        const align = secs[i].addralign || 1;
-        const at = Math.ceil(size / align) * align;
-        placement[i] = { region, offset: at };
-        size = at + secs[i].size;
-      }
-      if (k.config.strictModuleRwx) size = pageAlign(size);
-    }
-    sizes[region] = pageAlign(size);
-  }
-  info.placement = placement;
-  info.coreSize = sizes.core;
-  info.initSize = sizes.init;
-  // move_module: allocate and copy.
-  const mem = k.core.memory;
-  const core = sizes.core > 0 ? mem.alloc(sizes.core, info.modName) : undefined;
-  if (core !== undefined && !core.ok)
-    return err('ENOMEM', `${info.modName}: cannot allocate ${sizes.core} bytes`);
-  if (core?.ok) undo.push('free core region', () => mem.free(core.value.address));
-  const init = sizes.init > 0 ? mem.alloc(sizes.init, info.modName) : undefined;
-  if (init !== undefined && !init.ok)
-    return err('ENOMEM', `${info.modName}: cannot allocate ${sizes.init} bytes`);
-  if (init?.ok) undo.push('free init region', () => mem.free(init.value.address));
-  const regions = {
-    core: core?.ok ? core.value : undefined,
-    init: init?.ok ? init.value : undefined,
-  };
-  const views = {
-    core:
-      regions.core &&
-      new DataView(regions.core.bytes.buffer, regions.core.bytes.byteOffset, regions.core.size),
-    init:
-      regions.init &&
-      new DataView(regions.init.bytes.buffer, regions.init.bytes.byteOffset, regions.init.size),
-  };
-  const placed: (PlacedSection | undefined)[] = new Array(n);
-  const src = info.hdr;
-  const bases = {
-    core: regions.core === undefined ? 0 : addrToNumber(regions.core.address),
-    init: regions.init === undefined ? 0 : addrToNumber(regions.init.address),
-  };
-  for (let i = 0; i < n; i++) {
-    const p = placement[i];
-    if (p.region === undefined) continue;
-    const a = regions[p.region];
-    const view = views[p.region];
-    if (a === undefined || view === undefined) continue;
-    const s = secs[i];
-    if (s.type !== SHT_NOBITS && s.size > 0) a.bytes.set(src.subarray(s.offset, s.offset + s.size), p.offset);
-    placed[i] = {
-      bytes: a.bytes,
-      view,
-      offset: p.offset,
-      size: s.size,
-      addr: bases[p.region] + p.offset,
-    };
-  }
-  info.placed = placed;
-  info.regions = regions;
-  return OK_VOID;
+  layoutSections(info, flags);
+  return moveModule(info, undo);
 }
 
 /** The pipeline step. */
