@@ -38,18 +38,15 @@ function cstr(mem: ParamMemory, addr: number | undefined): string | undefined {
   return Buffer.from(bytes.buffer, bytes.byteOffset + off, end - off).toString('latin1');
 }
 
-/** Runs the reads. */
-export function runPostRelocation(info: LoadInfo): void {
-  const k = info.k;
-  const mod = info.mod;
-  if (mod === undefined) return;
+/**
+ * The exported symbols of `__ksymtab` and `__ksymtab_gpl` with their CRCs, into `info.exports`.
+ * @see kernel/module/main.c find_module_sections (the ksymtab sections), verify_exported_symbols' input
+ */
+function readExports(info: LoadInfo, mem: ParamMemory): void {
   const secs = info.sechdrs ?? [];
   const alloc = info.alloc as Uint8Array;
   const placed = info.placed ?? [];
-  const mem = k.paramMemory(mod);
-  const x = mod.extra;
-  // Exports.
-  const layout = k.era.ksymtab;
+  const layout = info.k.era.ksymtab;
   const entry = layout === 'prel32-ns' ? 12 : layout === 'prel32' ? 8 : 16;
   // Indexed, not a for-of with destructuring (iterator protocol and exception handling for the JIT to compile).
   for (let t = 0; t < 2; t++) {
@@ -89,7 +86,17 @@ export function runPostRelocation(info: LoadInfo): void {
       info.exports.push({ name, addr, gpl, ns: ns === '' ? undefined : ns, crc });
     }
   }
-  // Parameters.
+}
+
+/**
+ * The module's parameters from `__param` (`struct kernel_param`, its `ops` recognised by address).
+ * @see kernel/module/main.c find_module_sections (`__param`); include/linux/moduleparam.h
+ */
+function readParams(info: LoadInfo, mem: ParamMemory): ParamDef[] {
+  const k = info.k;
+  const secs = info.sechdrs ?? [];
+  const alloc = info.alloc as Uint8Array;
+  const placed = info.placed ?? [];
   const pi = findSec(secs, alloc, '__param');
   const ptab = placed[pi];
   const params: ParamDef[] = [];
@@ -133,6 +140,19 @@ export function runPostRelocation(info: LoadInfo): void {
       }
     }
   }
+  return params;
+}
+
+/** Runs the reads (each part its own function: smaller units for the JIT, recompiled alone when one changes). */
+export function runPostRelocation(info: LoadInfo): void {
+  const mod = info.mod;
+  if (mod === undefined) return;
+  const secs = info.sechdrs ?? [];
+  const placed = info.placed ?? [];
+  const mem = info.k.paramMemory(mod);
+  const x = mod.extra;
+  readExports(info, mem);
+  const params = readParams(info, mem);
   info.params = params;
   x.params = params;
   // struct module: init and exit.
