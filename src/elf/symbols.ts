@@ -65,8 +65,7 @@ export class SymbolTable {
   private readonly view: DataView;
   private readonly le: boolean;
   private readonly is64: boolean;
-  /** Names decoded so far (created on the first {@link SymbolTable.name} call). */
-  private names: (string | undefined)[] | undefined;
+  /** Index of each name (built on the first {@link SymbolTable.indexOf} call). */
   private byName: Map<string, number> | undefined;
   private undefinedTotal = -1;
 
@@ -124,14 +123,13 @@ export class SymbolTable {
     return this.view.getUint32(this.base(i), this.le);
   }
 
-  /** The symbol's name (cached); `undefined` when `st_name` is outside the string table. */
+  /**
+   * The symbol's name; `undefined` when `st_name` is outside the string table. Not cached: a loader asks for each
+   * name once, and a per-table cache cost more (an array per module, a slow dictionary-mode one above ~16 K
+   * symbols) than the string table's own slice.
+   */
   name(i: number): string | undefined {
-    this.names ??= unsetNames(this.count);
-    const cached = this.names[i];
-    if (cached !== undefined) return cached;
-    const n = this.strings.get(this.nameOffset(i));
-    this.names[i] = n;
-    return n;
+    return this.strings.get(this.nameOffset(i));
   }
 
   /** `st_info`. */
@@ -235,14 +233,4 @@ export class SymbolTable {
       shndx: this.shndx(i),
     };
   }
-}
-
-/**
- * `count` unset names in a packed array: `new Array(count)` above ~16 K elements makes a dictionary-mode array,
- * whose reads the optimised loader then deoptimises on (the largest modules have 25,000 symbols).
- */
-function unsetNames(count: number): (string | undefined)[] {
-  const names: (string | undefined)[] = [];
-  for (let i = 0; i < count; i++) names.push(undefined);
-  return names;
 }
