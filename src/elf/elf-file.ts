@@ -53,6 +53,9 @@ const TWO_32 = 4294967296;
  */
 export const MAX_STRING_LENGTH = 1024;
 
+/** Section-name lookups per file answered by a scan before the name index is built. */
+const NAME_SCANS = 8;
+
 /** Above this `e_shnum × name-table size`, elfy's unbounded per-section name scan is not risked. */
 const ELFY_NAME_SCAN_BUDGET = 1 << 26;
 
@@ -373,6 +376,8 @@ export class ElfFile {
   readonly fallbackReason: string | undefined;
   private readonly stringTables = new Map<number, ElfResult<StringTable>>();
   private byName: Map<string, ElfSection | ElfSection[]> | undefined;
+  /** Name lookups answered by a scan so far (see {@link ElfFile.sectionByName}). */
+  private nameScans = 0;
 
   private constructor(
     bytes: Uint8Array,
@@ -437,6 +442,13 @@ export class ElfFile {
 
   /** The first section called `name` (any flags), or `undefined`. */
   sectionByName(name: string): ElfSection | undefined {
+    // A loader asks for a few names per file: those are found by a scan, as the kernel's find_sec does, and only
+    // a file asked more often gets the index.
+    if (this.byName === undefined && this.nameScans++ < NAME_SCANS) {
+      const list = this.sections;
+      for (let i = 0; i < list.length; i++) if (list[i].name === name) return list[i];
+      return undefined;
+    }
     const found = this.nameIndex().get(name);
     return found === undefined || !Array.isArray(found) ? found : found[0];
   }
