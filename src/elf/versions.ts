@@ -26,26 +26,71 @@ export interface ModVersionEntry {
 
 /** The decoded `__versions` section. */
 export class ModuleVersions {
-  private byName: Map<string, ModVersionEntry> | undefined;
+  private byName: Map<string, number> | undefined;
+  private list: ModVersionEntry[] | undefined;
 
   /**
-   * @param section the section read. @param entries its entries (`sh_size / 64`, rounded down as the kernel
-   * does). @param trailingBytes bytes after the last whole entry.
+   * @param section the section read. @param names each entry's name. @param crcs each entry's low 32 CRC bits.
+   * @param crcHighs each entry's high 32 CRC bits (0 on 32-bit layouts). @param trailingBytes bytes after the
+   * last whole entry. Entries are `sh_size / 64`, rounded down as the kernel does.
    */
   constructor(
     readonly section: ElfSection,
-    readonly entries: readonly ModVersionEntry[],
+    private readonly names: readonly string[],
+    private readonly crcs: Uint32Array,
+    private readonly crcHighs: Uint32Array,
     readonly trailingBytes: number,
   ) {}
 
-  /** The first entry for `name` (what `check_version`'s linear scan finds), or `undefined`. */
-  find(name: string): ModVersionEntry | undefined {
+  /** Number of entries. */
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** Every entry, in section order (objects made on first use: the loader asks by name). */
+  get entries(): readonly ModVersionEntry[] {
+    if (this.list === undefined) {
+      const list: ModVersionEntry[] = new Array(this.names.length);
+      for (let i = 0; i < list.length; i++) list[i] = this.entry(i);
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  /** Entry `i` (0 ≤ i < {@link ModuleVersions.count}). */
+  entry(i: number): ModVersionEntry {
+    return {
+      offset: i * MODVERSION_INFO_SIZE,
+      name: this.names[i],
+      crc: this.crcs[i],
+      crcHigh: this.crcHighs[i],
+    };
+  }
+
+  /** Index of the first entry for `name` (what `check_version`'s linear scan finds), or -1. */
+  indexOf(name: string): number {
     if (this.byName === undefined) {
-      const m = new Map<string, ModVersionEntry>();
-      for (const e of this.entries) if (!m.has(e.name)) m.set(e.name, e);
+      const m = new Map<string, number>();
+      for (let i = 0; i < this.names.length; i++) if (!m.has(this.names[i])) m.set(this.names[i], i);
       this.byName = m;
     }
-    return this.byName.get(name);
+    return this.byName.get(name) ?? -1;
+  }
+
+  /** The low 32 bits of entry `i`'s CRC, as the kernel compares them. */
+  crc(i: number): number {
+    return this.crcs[i];
+  }
+
+  /** The high 32 bits of entry `i`'s CRC field. */
+  crcHigh(i: number): number {
+    return this.crcHighs[i];
+  }
+
+  /** The first entry for `name` (what `check_version`'s linear scan finds), or `undefined`. */
+  find(name: string): ModVersionEntry | undefined {
+    const i = this.indexOf(name);
+    return i < 0 ? undefined : this.entry(i);
   }
 }
 
@@ -67,32 +112,31 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
   const crcSize = file.is64 ? 8 : 4;
   const count = Math.floor(bytes.length / MODVERSION_INFO_SIZE);
   const base = bytes.byteOffset - file.bytes.byteOffset;
-  const entries: ModVersionEntry[] = new Array(count);
+  const names: string[] = new Array(count);
+  const crcs = new Uint32Array(count);
+  const crcHighs = new Uint32Array(count);
   // The whole section as latin1 once (one native call instead of one per name): an ASCII name is then a slice
   // of it; a name with other bytes is decoded on its own as UTF-8, as decodeCString does.
   const text = count === 0 ? '' : file.buffer.toString('latin1', base, base + count * MODVERSION_INFO_SIZE);
   for (let i = 0; i < count; i++) {
     const o = i * MODVERSION_INFO_SIZE;
-    let crc: number;
-    let crcHigh = 0;
     if (file.is64) {
-      crc = v.getUint32(le ? o : o + 4, le);
-      crcHigh = v.getUint32(le ? o + 4 : o, le);
+      crcs[i] = v.getUint32(le ? o : o + 4, le);
+      crcHighs[i] = v.getUint32(le ? o + 4 : o, le);
     } else {
-      crc = v.getUint32(o, le);
+      crcs[i] = v.getUint32(o, le);
     }
     const start = base + o + crcSize;
     const limit = base + o + MODVERSION_INFO_SIZE;
     let stop = start;
     let high = 0;
     while (stop < limit && file.bytes[stop] !== 0) high |= file.bytes[stop++];
-    const name =
+    names[i] =
       high < 0x80
         ? text.slice(start - base, stop - base)
         : decodeCString(file.bytes, file.buffer, start, limit).text;
-    entries[i] = { offset: o, name, crc, crcHigh };
   }
-  return ok(new ModuleVersions(s, entries, bytes.length - count * MODVERSION_INFO_SIZE));
+  return ok(new ModuleVersions(s, names, crcs, crcHighs, bytes.length - count * MODVERSION_INFO_SIZE));
 }
 
 /** Extended modversions: parallel CRCs and names. */

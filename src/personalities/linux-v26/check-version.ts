@@ -46,9 +46,10 @@ export const MODVERSIONS: VersionSupport = {
       return false;
     }
     if (info.index.vers === 0 || info.versions === undefined) return tryToForceLoad(info, symname);
-    const entry = info.versions.find(symname);
-    if (entry !== undefined) {
-      if (entry.crc === crc && entry.crcHigh === 0) return true;
+    const v = info.versions;
+    const i = v.indexOf(symname);
+    if (i >= 0) {
+      if (v.crc(i) === crc && v.crcHigh(i) === 0) return true;
       k.core.log.warn(`${info.name}: disagrees about version of symbol ${symname}`);
       return false;
     }

@@ -173,6 +173,29 @@ describe('metadata readers on malformed sections', () => {
     expect(r.ok && r.value?.find('caf\u00e9_fn')?.crc).toBe(0x22);
   });
 
+  it('readVersions answers by name with the first entry, CRC halves apart, as check_version compares them', () => {
+    const data = new Uint8Array(64 * 3);
+    const v = new DataView(data.buffer);
+    v.setUint32(0, 0x11, true);
+    v.setUint32(4, 0x1, true); // high half set: never equal to a u32 CRC
+    data.set(Buffer.from('dup'), 8);
+    v.setUint32(64, 0x22, true);
+    data.set(Buffer.from('dup'), 64 + 8);
+    v.setUint32(128, 0x33, true);
+    data.set(Buffer.from('other'), 128 + 8);
+    const r = readVersions(file([{ name: '__versions', type: SHT_PROGBITS, data }]));
+    if (!r.ok || r.value === undefined) throw new Error('no versions');
+    const vers = r.value;
+    expect(vers.count).toBe(3);
+    expect(vers.indexOf('dup')).toBe(0);
+    expect([vers.crc(0), vers.crcHigh(0)]).toEqual([0x11, 1]);
+    expect(vers.indexOf('other')).toBe(2);
+    expect([vers.crc(2), vers.crcHigh(2)]).toEqual([0x33, 0]);
+    expect(vers.indexOf('missing')).toBe(-1);
+    expect(vers.find('dup')).toEqual({ offset: 0, name: 'dup', crc: 0x11, crcHigh: 1 });
+    expect(vers.entries.map((e) => e.offset)).toEqual([0, 64, 128]);
+  });
+
   it('readExtendedVersions pairs CRCs with names and rejects a lone half', () => {
     const crcs = Uint8Array.of(1, 0, 0, 0, 2, 0, 0, 0);
     const names = Uint8Array.from(Buffer.from('a_very_long_rust_symbol\0b\0'));
