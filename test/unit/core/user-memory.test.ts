@@ -38,6 +38,11 @@ describe('UserMemory', () => {
     const unterminated = m.map(new TextEncoder().encode('abc'));
     expect(m.strncpyFromUser(unterminated, 64)).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
     expect(m.strncpyFromUser(0, 64)).toMatchObject({ ok: false, error: { errno: 'EFAULT' } });
+    // Every byte value but NUL comes back as the character of that code, one per byte (no text decoding).
+    const all = Uint8Array.from({ length: 255 }, (_, i) => i + 1);
+    const raw = m.map(Uint8Array.from([...all, 0]));
+    const got = m.strncpyFromUser(raw, 512);
+    expect(got.ok && [...got.value.value].map((c) => c.charCodeAt(0))).toEqual([...all]);
   });
 
   it('never throws on any pointer and length', () => {
