@@ -37,6 +37,14 @@ let modules: Uint8Array[] = [];
 beforeAll(() => {
   const corpus = debianCorpusSync();
   const paths = corpus.sample(8, 11);
+  // One module of 1–2 MiB as well, whatever this kernel's sample holds: many LZMA2 chunks, zstd and deflate blocks.
+  const large = corpus
+    .allModules()
+    .find(
+      (p) =>
+        !paths.includes(p) && (corpus.info(p)?.size ?? 0) > 1 << 20 && (corpus.info(p)?.size ?? 0) <= 2 << 20,
+    );
+  if (large !== undefined) paths.push(large);
   modules = paths.map((p) => new Uint8Array(readFileSync(p)));
 });
 
