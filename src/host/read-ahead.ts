@@ -15,6 +15,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { scanModuleDeps, scanModuleFile } from './scan-module-deps.js';
 
@@ -52,7 +53,7 @@ const WAKE_FILES = 64;
 /** Ordered files: files scanned at a time, and how far the order is kept ahead of the files read. */
 const SCAN_BATCH = 16;
 const SCAN_AHEAD = 64;
-/** Files the ordering scan may leave open for their read (each saves an open and an fstat). */
+/** Most files the ordering scan leaves open for their read (each saves an open and an fstat). */
 const KEEP_OPEN = 1024;
 /** Files read ahead before any pool page is touched. */
 const URGENT_FILES = 8;
@@ -73,7 +74,7 @@ const READ_AHEAD_WORKER = `
 import { workerData, receiveMessageOnPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
-const { port, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa } = workerData;
+const { port, ctrl, ring, starts, lens, pool, page, queue, ahead, batch, sums, signed, rsa, keepOpen } = workerData;
 const c = new Int32Array(ctrl);
 const crypto = sums === undefined ? undefined : nodeCrypto;
 const buf = new Uint8Array(ring);
@@ -129,7 +130,7 @@ const waiting = new Map();
 let missing;
 const scan = { names: [], depends: [], sizes: [] };
 const scratch = [];
-// Files the scan left open for the read (path index → { fd, size }), at most ${KEEP_OPEN}.
+// Files the scan left open for the read (path index → { fd, size }), at most keepOpen.
 const kept = new Map();
 function place(first) {
   const todo = [first];
@@ -158,7 +159,7 @@ function scanNext() {
   let fd = -1;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      ({ deps, size, fd } = ${scanModuleFile.name}(fs, paths[p], scratch, kept.size < ${KEEP_OPEN}));
+      ({ deps, size, fd } = ${scanModuleFile.name}(fs, paths[p], scratch, kept.size < keepOpen));
     } catch (e) {
       // Out of descriptors while holding some: let them go (their files are reopened when read) and retry.
       if ((e?.code === 'EMFILE' || e?.code === 'ENFILE') && kept.size > 0) {
@@ -416,6 +417,7 @@ export class ReadAhead {
           queue: QUEUE,
           ahead: AHEAD_PAGES,
           batch: TOUCH_BATCH,
+          keepOpen: keepOpenBudget(),
           sums: this.sums?.buffer,
           signed: this.signedLen.buffer,
           rsa:
@@ -632,4 +634,22 @@ export class ReadAhead {
     this.wokenAt.ring = Atomics.load(this.ctrl, RING_DONE);
     this.wokenAt.pool = this.poolUsed;
   }
+}
+
+/**
+ * How many files the thread may hold open: 1,024, or a quarter of the process's descriptor limit
+ * when that is lower (read from `/proc/self/limits`; 256 where it cannot be read), so that the caller's own
+ * opens never meet EMFILE because of the thread.
+ */
+export function keepOpenBudget(limits = '/proc/self/limits'): number {
+  let text: string;
+  try {
+    text = readFileSync(limits, 'latin1');
+  } catch {
+    return 256;
+  }
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(text)?.[1];
+  if (soft === undefined) return 256;
+  if (soft === 'unlimited') return KEEP_OPEN;
+  return Math.min(KEEP_OPEN, Math.floor(Number(soft) / 4));
 }

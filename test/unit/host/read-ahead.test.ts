@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressSpace } from '../../../src/core/address-space.js';
 import { buildKo } from '../../../src/elf/builder/ko-builder.js';
 import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
-import { ReadAhead } from '../../../src/host/read-ahead.js';
+import { keepOpenBudget, ReadAhead } from '../../../src/host/read-ahead.js';
 
 describe('ReadAhead', () => {
   it('hands over every file exactly as read, in order, more files than the ring holds at once; leaves a missing or too large file to the caller', () => {
@@ -161,6 +161,28 @@ describe('ReadAhead', () => {
     } finally {
       ahead.close();
     }
+  });
+});
+
+describe('keepOpenBudget', () => {
+  it('holds at most a quarter of the soft descriptor limit, 1,024 at most, 256 when the limit is unknown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmodsim-limits-'));
+    const limits = (soft: string) => {
+      const p = join(dir, `limits-${soft}`);
+      writeFileSync(
+        p,
+        `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`,
+      );
+      return p;
+    };
+    expect(keepOpenBudget(limits('1024'))).toBe(256);
+    expect(keepOpenBudget(limits('20000'))).toBe(1024);
+    expect(keepOpenBudget(limits('unlimited'))).toBe(1024);
+    expect(keepOpenBudget(limits('64'))).toBe(16);
+    expect(keepOpenBudget(join(dir, 'missing'))).toBe(256);
+    const other = join(dir, 'other');
+    writeFileSync(other, 'Max processes 100\n');
+    expect(keepOpenBudget(other)).toBe(256);
   });
 });
 
