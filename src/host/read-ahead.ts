@@ -132,6 +132,10 @@ const scan = { names: [], depends: [], sizes: [] };
 const scratch = [];
 // Files the scan left open for the read (path index → { fd, size }), at most keepOpen.
 const kept = new Map();
+function closeKept() {
+  for (const k of kept.values()) fs.closeSync(k.fd);
+  kept.clear();
+}
 function place(first) {
   const todo = [first];
   while (todo.length > 0) {
@@ -163,8 +167,7 @@ function scanNext() {
     } catch (e) {
       // Out of descriptors while holding some: let them go (their files are reopened when read) and retry.
       if ((e?.code === 'EMFILE' || e?.code === 'ENFILE') && kept.size > 0) {
-        for (const k of kept.values()) fs.closeSync(k.fd);
-        kept.clear();
+        closeKept();
         continue;
       }
     }
@@ -316,7 +319,7 @@ for (;;) {
   Atomics.store(c, ${SLEEPING}, 0);
 }
 } finally {
-  for (const k of kept.values()) fs.closeSync(k.fd);
+  closeKept();
   if (pending !== undefined) fs.closeSync(pending.fd);
   Atomics.store(c, ${ENDED}, 1);
   Atomics.notify(c, ${FILES_READY});

@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MODULE_INIT_COMPRESSED_FILE, MODULE_INIT_IGNORE_VERMAGIC } from '../../../src/abi/linux/v26.js';
+import { X86_64_MODULE_AREA } from '../../../src/core/address-space.js';
 import { digest, ko, logSince, v26 } from './support.js';
 
 function failsCleanly(
@@ -289,6 +290,32 @@ describe('linux-v26 load checks', () => {
       expect(k.sys.open('/dev/stuck').errno).toBe('ENXIO');
       expect(k.sys.init_module(img).errno).toBe(errno);
     }
+  });
+
+  it('move_module: ENOMEM when the core or the init region does not fit, the core freed again when init fails', () => {
+    const image = ko({ name: 'm_full' });
+    // Its core is 3 pages and its init 2 (the init sections and the symbol table kept until init ends); each
+    // allocation keeps one guard page after it. A 64 KiB module area (set before anything is loaded) is filled up
+    // to a hole of the given size.
+    const page = 4096;
+    const kernelWithHole = (hole: number) => {
+      const k = v26();
+      k.core.memory.configure({ ...X86_64_MODULE_AREA, size: 16 * page });
+      expect(k.core.memory.alloc(16 * page - hole - page, 'filler').ok).toBe(true);
+      return k;
+    };
+    for (const [hole, what] of [
+      [3 * page, 'core'],
+      [6 * page, 'init'],
+    ] as const) {
+      const k = kernelWithHole(hole);
+      const before = digest(k);
+      const r = k.sys.init_module(image, undefined, '');
+      expect(r.errno, what).toBe('ENOMEM');
+      expect(digest(k), what).toBe(before);
+    }
+    // With one page more (core, guard, init, guard) the module loads: the holes above were just too small.
+    expect(kernelWithHole(7 * page).sys.init_module(image, undefined, '').ret).toBe(0);
   });
 
   it('the pipeline runs the kernel functions in the era order', () => {

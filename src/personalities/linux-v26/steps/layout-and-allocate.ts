@@ -10,7 +10,7 @@ import { SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../../../abi/elf.js';
 import type { Allocation } from '../../../core/address-space.js';
 import type { UndoStack } from '../../../core/pipeline.js';
 import { step } from '../../../core/pipeline.js';
-import { err, OK_VOID, type Result } from '../../../core/result.js';
+import { err, OK_VOID, ok, type Result } from '../../../core/result.js';
 import type { LoadInfo, SectionPlacement } from '../load-info.js';
 import { addrToNumber } from '../loaded-module.js';
 import type { PlacedSection } from '../relocate-x86-64.js';
@@ -80,18 +80,19 @@ function moveModule(info: LoadInfo, undo: UndoStack): Result<void> {
   const secs = info.sechdrs ?? [];
   const placement = info.placement ?? [];
   const n = secs.length;
-  const core = info.coreSize > 0 ? mem.alloc(info.coreSize, info.modName) : undefined;
-  if (core !== undefined && !core.ok)
-    return err('ENOMEM', `${info.modName}: cannot allocate ${info.coreSize} bytes`);
-  if (core?.ok) undo.push('free core region', () => mem.free(core.value.address));
-  const init = info.initSize > 0 ? mem.alloc(info.initSize, info.modName) : undefined;
-  if (init !== undefined && !init.ok)
-    return err('ENOMEM', `${info.modName}: cannot allocate ${info.initSize} bytes`);
-  if (init?.ok) undo.push('free init region', () => mem.free(init.value.address));
-  const regions = {
-    core: core?.ok ? core.value : undefined,
-    init: init?.ok ? init.value : undefined,
+  // Each region allocated (none when empty) with its free on the undo stack: core, then init.
+  const allocRegion = (size: number, what: string): Result<Allocation | undefined> => {
+    if (size === 0) return ok(undefined);
+    const a = mem.alloc(size, info.modName);
+    if (!a.ok) return err('ENOMEM', `${info.modName}: cannot allocate ${size} bytes`);
+    undo.push(`free ${what} region`, () => mem.free(a.value.address));
+    return a;
   };
+  const core = allocRegion(info.coreSize, 'core');
+  if (!core.ok) return core;
+  const init = allocRegion(info.initSize, 'init');
+  if (!init.ok) return init;
+  const regions = { core: core.value, init: init.value };
   // One placement per region, found once: the allocation, a view of it and its address.
   const coreTarget = regions.core === undefined ? undefined : regionTarget(regions.core);
   const initTarget = regions.init === undefined ? undefined : regionTarget(regions.init);

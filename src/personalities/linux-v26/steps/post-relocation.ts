@@ -9,17 +9,16 @@
 import { STRUCT_MODULE_EXIT_OFFSET, STRUCT_MODULE_INIT_OFFSET } from '../../../abi/linux/v26.js';
 import { step } from '../../../core/pipeline.js';
 import { OK_VOID } from '../../../core/result.js';
+import { readI64Number } from '../../../elf/elf-file.js';
 import type { LoadInfo } from '../load-info.js';
 import type { ParamDef } from '../loaded-module.js';
 import type { ParamMemory } from '../params/param-ops.js';
 import { findSec } from './elf-validity-cache-copy.js';
 
-const TWO_32 = 4294967296;
-
 function ptr(mem: ParamMemory, addr: number): number | undefined {
   const m = mem.at(addr, 8);
   if (m === undefined) return undefined;
-  return m.view.getInt32(m.off + 4, true) * TWO_32 + m.view.getUint32(m.off, true);
+  return readI64Number(m.view, m.off, true);
 }
 
 function u32(mem: ParamMemory, addr: number): number | undefined {
@@ -69,8 +68,8 @@ function readExports(info: LoadInfo, mem: ParamMemory): void {
       let nameAddr: number;
       let nsAddr: number | undefined;
       if (layout === 'absolute') {
-        addr = view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
-        nameAddr = view.getInt32(off + 12, true) * TWO_32 + view.getUint32(off + 8, true);
+        addr = readI64Number(view, off, true);
+        nameAddr = readI64Number(view, off + 8, true);
       } else {
         addr = at + view.getInt32(off, true);
         nameAddr = at + 4 + view.getInt32(off + 4, true);
