@@ -51,14 +51,22 @@ export class ModuleVersions {
   get entries(): readonly ModVersionEntry[] {
     if (this.list === undefined) {
       const list: ModVersionEntry[] = new Array(this.names.length);
-      for (let i = 0; i < list.length; i++) list[i] = this.entry(i);
+      for (let i = 0; i < list.length; i++) list[i] = this.entryAt(i);
       this.list = list;
     }
     return this.list;
   }
 
-  /** Entry `i` (0 ≤ i < {@link ModuleVersions.count}). */
-  entry(i: number): ModVersionEntry {
+  /** Entry `i`, or `undefined` unless 0 ≤ i < {@link ModuleVersions.count}. */
+  entry(i: number): ModVersionEntry | undefined {
+    return this.has(i) ? this.entryAt(i) : undefined;
+  }
+
+  private has(i: number): boolean {
+    return Number.isInteger(i) && i >= 0 && i < this.names.length;
+  }
+
+  private entryAt(i: number): ModVersionEntry {
     return {
       offset: i * MODVERSION_INFO_SIZE,
       name: this.names[i],
@@ -77,20 +85,20 @@ export class ModuleVersions {
     return this.byName.get(name) ?? -1;
   }
 
-  /** The low 32 bits of entry `i`'s CRC, as the kernel compares them. */
-  crc(i: number): number {
-    return this.crcs[i];
+  /** The low 32 bits of entry `i`'s CRC, as the kernel compares them; `undefined` for no such entry. */
+  crc(i: number): number | undefined {
+    return this.has(i) ? this.crcs[i] : undefined;
   }
 
-  /** The high 32 bits of entry `i`'s CRC field. */
-  crcHigh(i: number): number {
-    return this.crcHighs[i];
+  /** The high 32 bits of entry `i`'s CRC field; `undefined` for no such entry. */
+  crcHigh(i: number): number | undefined {
+    return this.has(i) ? this.crcHighs[i] : undefined;
   }
 
   /** The first entry for `name` (what `check_version`'s linear scan finds), or `undefined`. */
   find(name: string): ModVersionEntry | undefined {
     const i = this.indexOf(name);
-    return i < 0 ? undefined : this.entry(i);
+    return i < 0 ? undefined : this.entryAt(i);
   }
 }
 

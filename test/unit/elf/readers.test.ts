@@ -194,6 +194,11 @@ describe('metadata readers on malformed sections', () => {
     expect(vers.indexOf('missing')).toBe(-1);
     expect(vers.find('dup')).toEqual({ offset: 0, name: 'dup', crc: 0x11, crcHigh: 1 });
     expect(vers.entries.map((e) => e.offset)).toEqual([0, 64, 128]);
+    for (const bad of [-1, 3, 1.5, Number.NaN]) {
+      expect(vers.entry(bad)).toBeUndefined();
+      expect(vers.crc(bad)).toBeUndefined();
+      expect(vers.crcHigh(bad)).toBeUndefined();
+    }
   });
 
   it('readExtendedVersions pairs CRCs with names and rejects a lone half', () => {
