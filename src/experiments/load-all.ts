@@ -12,7 +12,9 @@ import { readModuleSignature } from '../elf/module-signature.js';
 import { FileReader } from '../host/file-reader.js';
 import { ReadAhead } from '../host/read-ahead.js';
 import { type ModuleDeps, scanModuleDeps, scanModuleFile } from '../host/scan-module-deps.js';
-import { createKernel, type Kernel } from '../kernel.js';
+import type { Kernel } from '../kernel.js';
+import { assembleKernel } from '../personalities/assemble-kernel.js';
+import { linuxV26Definition } from '../personalities/linux-v26/linux-v26-module.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
 export interface TreeModuleRef {
@@ -232,7 +234,8 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
           }));
   const threadOrders = files !== undefined && ahead?.begin(files, { order: true }) === true;
   if (files === undefined && opts.readAhead !== undefined) ahead?.begin(paths);
-  const k = createKernel({
+  // Assembled from linux-v26's own definition: createKernel's registry would import all four personalities.
+  const k = assembleKernel(linuxV26Definition, {
     personality: 'linux-v26',
     config: {
       kernelVersion: opts.kernelVersion ?? '6.1',
