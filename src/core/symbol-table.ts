@@ -22,6 +22,21 @@ export interface KernelSymbol {
 }
 
 /**
+ * A {@link KernelSymbol} with every field present (`namespace` and `crc` `undefined` when absent): symbols made
+ * here share one object shape, so the loader's symbol lookups stay monomorphic.
+ */
+export function kernelSymbol(
+  name: string,
+  value: bigint,
+  owner: string,
+  gplOnly: boolean,
+  namespace: string | undefined,
+  crc: number | undefined,
+): KernelSymbol {
+  return { name, value, owner, gplOnly, namespace, crc };
+}
+
+/**
  * The kernel's exported symbols plus every loaded module's exports. Lookup by name is O(1); enumeration follows
  * registration order per owner, and owners in the order they were added, so each era can produce its own listing
  * (e.g. `get_kernel_syms`' newest-module-first with `#name` headers) without rescanning.
@@ -150,14 +165,14 @@ export class SymbolTable implements Snapshottable {
       for (const row of asArray(o.symbols, 'symbols')) {
         const [name, value, gpl, ns, crc] = asArray(row, 'symbol');
         this.add(
-          {
-            name: String(name),
-            value: BigInt(String(value)),
+          kernelSymbol(
+            String(name),
+            BigInt(String(value)),
             owner,
-            gplOnly: gpl === 1,
-            ...(ns === '' ? {} : { namespace: String(ns) }),
-            ...(crc === -1 ? {} : { crc: Number(crc) }),
-          },
+            gpl === 1,
+            ns === '' ? undefined : String(ns),
+            crc === -1 ? undefined : Number(crc),
+          ),
           true,
         );
       }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { KernelSymbol } from '../../core/symbol-table.js';
-import { KERNEL_OWNER } from '../../core/symbol-table.js';
+import { KERNEL_OWNER, kernelSymbol } from '../../core/symbol-table.js';
 import { defaultSymbolCrc } from '../../elf/builder/symbol-crc.js';
 import { numberToAddr } from './loaded-module.js';
 
@@ -233,14 +233,16 @@ export function kernelSymbols(specs: readonly KernelExportSpec[]): KernelSymbol[
   for (const s of specs) {
     if (seen.has(s.name)) continue;
     seen.add(s.name);
-    out.push({
-      name: s.name,
-      value: numberToAddr(KERNEL_TEXT_BASE + out.length * 16),
-      owner: KERNEL_OWNER,
-      gplOnly: s.gplOnly,
-      ...(s.namespace === undefined ? {} : { namespace: s.namespace }),
-      ...(s.crc === undefined ? {} : { crc: s.crc }),
-    });
+    out.push(
+      kernelSymbol(
+        s.name,
+        numberToAddr(KERNEL_TEXT_BASE + out.length * 16),
+        KERNEL_OWNER,
+        s.gplOnly,
+        s.namespace,
+        s.crc,
+      ),
+    );
   }
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import { step } from '../../../core/pipeline.js';
 import { err, OK_VOID } from '../../../core/result.js';
-import { KERNEL_OWNER, type KernelSymbol } from '../../../core/symbol-table.js';
+import { KERNEL_OWNER, type KernelSymbol, kernelSymbol } from '../../../core/symbol-table.js';
 import type { LoadInfo } from '../load-info.js';
 import { numberToAddr } from '../loaded-module.js';
 
@@ -26,14 +26,9 @@ export const completeFormation = step<LoadInfo>('completeFormation', (info, undo
     }
   }
   const owner = mod.record.name;
-  const list: KernelSymbol[] = info.exports.map((e) => ({
-    name: e.name,
-    value: numberToAddr(e.addr),
-    owner,
-    gplOnly: e.gpl,
-    ...(e.ns === undefined ? {} : { namespace: e.ns }),
-    ...(e.crc === undefined ? {} : { crc: e.crc }),
-  }));
+  const list: KernelSymbol[] = info.exports.map((e) =>
+    kernelSymbol(e.name, numberToAddr(e.addr), owner, e.gpl, e.ns, e.crc),
+  );
   symbols.addAll(list, true);
   undo.push('remove exported symbols', () => symbols.removeOwner(owner));
   k.setState(mod, 'COMING');
