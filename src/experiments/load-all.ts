@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
+import type { KernelSymbol } from '../core/symbol-table.js';
 import { ElfFile } from '../elf/elf-file.js';
 import { readModinfo } from '../elf/modinfo.js';
 import { readModuleSignature } from '../elf/module-signature.js';
@@ -207,6 +208,21 @@ function relocationCount(k: Kernel<'linux-v26'>): number {
 }
 
 /**
+ * Whether the kernel's symbol table holds exactly `before` again: the same records (immutable objects) in the
+ * same order, owners included, each found by its name — what comparing two snapshots checks, without
+ * serialising 10,000 symbols twice.
+ */
+function sameSymbols(k: Kernel<'linux-v26'>, before: readonly KernelSymbol[]): boolean {
+  const symbols = k.core.symbols;
+  if (symbols.size !== before.length) return false;
+  let i = 0;
+  for (const s of symbols.all()) {
+    if (s !== before[i++] || symbols.lookup(s.name) !== s) return false;
+  }
+  return true;
+}
+
+/**
  * Loads every module into a fresh linux-v26 kernel (init_module, all checks: signatures when certificates are
  * given, vermagic, modversions, symbol resolution, relocation, parameters), then removes them in reverse order
  * (`[permanent]` ones with O_TRUNC and CONFIG_MODULE_FORCE_UNLOAD, as `rmmod -f`).
@@ -248,7 +264,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
   k.core.memory.useMemorySource(ahead?.memory);
   k.core.crypto.useSource(ahead?.crypto);
   const memBefore = JSON.stringify(k.core.memory.freeList());
-  const symBefore = JSON.stringify(k.core.symbols.snapshot());
+  const symBefore = [...k.core.symbols.all()];
   const kernelSymbols = k.core.symbols.size;
   const logStart = k.core.log.cursor;
   const t1 = performance.now();
@@ -337,7 +353,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
     k.core.modules.size === 0 &&
     k.core.memory.allocations().length === 0 &&
     JSON.stringify(k.core.memory.freeList()) === memBefore &&
-    JSON.stringify(k.core.symbols.snapshot()) === symBefore;
+    sameSymbols(k, symBefore);
   return {
     modules: inOrder.length - loadFailures.length,
     bytes: inOrder.reduce((n, m) => n + m.size, 0),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHF_ALLOC, SHT_PROGBITS } from '../../../src/abi/elf.js';
+import { KERNEL_OWNER, kernelSymbol } from '../../../src/core/symbol-table.js';
 import { ElfWriter } from '../../../src/elf/builder/elf-writer.js';
 import { buildKo } from '../../../src/elf/builder/ko-builder.js';
 import { generateSigningKey, signModule } from '../../../src/elf/signature/index.js';
@@ -17,6 +18,7 @@ import {
   readTreeModules,
   startLoadAhead,
 } from '../../../src/experiments/load-all.js';
+import type { Kernel } from '../../../src/kernel.js';
 
 const RELEASE = '6.1.0-kmodsim-test';
 const key = generateSigningKey();
@@ -116,6 +118,28 @@ describe('loadAll', () => {
     expect(() => loadAll({ files: [base, join(dirname(base), 'gone.ko')], release: RELEASE })).toThrow(
       /ENOENT/,
     );
+  });
+
+  it('reports a symbol table or module area not back to where it began', () => {
+    const paths = tree();
+    const modules = dependencyOrder(readTreeModules(paths));
+    const opts = { modules, release: RELEASE, trustedCerts: [key.certificatePem] };
+    expect(loadAll(opts).restored).toBe(true);
+    // A kernel export added or removed while loaded, or module memory left allocated.
+    const changes: ((k: Kernel<'linux-v26'>) => void)[] = [
+      (k) => k.core.symbols.add(kernelSymbol('extra_fn', 0x10n, KERNEL_OWNER, false, undefined, undefined)),
+      (k) => {
+        const all = k.core.symbols.exportsOf(KERNEL_OWNER).slice(1);
+        k.core.symbols.removeOwner(KERNEL_OWNER);
+        k.core.symbols.addAll(all);
+      },
+      (k) => k.core.memory.alloc(4096, 'leak'),
+    ];
+    for (const change of changes) {
+      const r = loadAll({ ...opts, whileLoaded: change });
+      expect(r.loadFailures).toEqual([]);
+      expect(r.restored).toBe(false);
+    }
   });
 
   it('refuses a module whose payload or signature was changed after signing, loading the others', () => {
