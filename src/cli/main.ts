@@ -2,12 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runCli } from './run-cli.js';
+import { v8Settings } from './v8-settings.js';
 
-// TurboFan inlines callees of up to 460 bytes of bytecode by default; the loader's many mid-sized functions then
-// make large graphs, ~0.8 s of compile time over a whole-tree load. At 100 the small helpers are still inlined
-// and a load takes ~0.3 s less CPU (docs/performance.md). Set before any code is hot; a node flag given wins.
-if (!process.execArgv.some((a) => a.startsWith('--max-inlined-bytecode-size=')))
-  setFlagsFromString('--max-inlined-bytecode-size=100');
+for (const setting of v8Settings(process.execArgv)) setFlagsFromString(setting);
 
 const io = {
   out: (text: string) => process.stdout.write(text),
