@@ -108,6 +108,11 @@ export class SymbolTable implements Snapshottable {
     for (const s of list) {
       const same = this.byName.get(s.name);
       if (same === undefined) continue;
+      // Most names have one exporter: no filtered copy for them.
+      if (same.length === 1) {
+        if (same[0] === s) this.byName.delete(s.name);
+        continue;
+      }
       const rest = same.filter((x) => x !== s);
       if (rest.length === 0) this.byName.delete(s.name);
       else this.byName.set(s.name, rest);

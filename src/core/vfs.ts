@@ -277,6 +277,22 @@ export class Vfs implements Snapshottable {
     return OK_VOID;
   }
 
+  /**
+   * Whether `path` names anything, looked up as the host (no permission checks; a lazy directory on the way is
+   * filled, as any walk through it fills it). No error value is made for a missing name.
+   */
+  exists(path: string): boolean {
+    const parts = this.split(path);
+    if (!parts.ok) return false;
+    let cur = this.root;
+    for (const name of parts.value) {
+      const next = this.kids(cur)?.get(name);
+      if (next === undefined) return false;
+      cur = next;
+    }
+    return true;
+  }
+
   /** `stat(2)` as the caller: ENOENT, ENOTDIR, EACCES (search permission), ENAMETOOLONG. */
   stat(path: string): Result<FileStat> {
     const n = this.lookup(path, true);

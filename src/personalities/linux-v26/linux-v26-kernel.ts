@@ -375,7 +375,8 @@ export class LinuxV26Kernel {
     const vfs = this.core.vfs;
     const name = m.record.name;
     const dir = `/sys/module/${name}`;
-    if (vfs.stat(dir).ok) return err('EINVAL', `${name}: module is already loaded`);
+    // mod_sysfs_init's kset_find_obj: the kernel's own lookup, no caller's permissions.
+    if (vfs.exists(dir)) return err('EINVAL', `${name}: module is already loaded`);
     vfs.registerLazyDir(dir, () => this.sysfsPopulate(m));
     // A holder link in a directory already created; the others get theirs when they are created.
     for (const used of this.core.modules.uses(name)) {

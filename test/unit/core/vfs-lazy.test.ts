@@ -25,10 +25,15 @@ describe('Vfs lazy directories', () => {
     expect(lazy.stat('/sys/module/m').ok).toBe(true);
     expect(lazy.isPopulated('/sys/module/m')).toBe(false);
     expect(lazy.isPopulated('/sys/module')).toBe(true);
+    expect(lazy.exists('/sys/module/m')).toBe(true);
+    expect(lazy.exists('/sys/module/other')).toBe(false);
+    expect(lazy.exists('sys/module/m')).toBe(false);
     expect(calls).toBe(0);
     expect(lazy.readdir('/sys/module/m')).toEqual(eager.readdir('/sys/module/m'));
     expect(calls).toBe(1);
     expect(lazy.isPopulated('/sys/module/m')).toBe(true);
+    expect(lazy.exists('/sys/module/m/sections/.text')).toBe(true);
+    expect(lazy.exists('/sys/module/m/refcnt/x')).toBe(false);
     const text = lazy.readFile('/sys/module/m/sections/.text');
     expect(text.ok && new TextDecoder().decode(text.value)).toBe('0x10\n');
     expect(lazy.snapshot()).toEqual(eager.snapshot());
@@ -38,6 +43,7 @@ describe('Vfs lazy directories', () => {
   it('are filled by a walk through them, a write below them, a snapshot, an unlink; removal needs no filling', () => {
     const probes: ((v: Vfs) => unknown)[] = [
       (v) => v.stat('/d/holders'),
+      (v) => v.exists('/d/holders'),
       (v) => v.registerGenerated('/d/holders/user', () => ''),
       (v) => v.snapshot(),
       (v) => v.unlink('/d'),
