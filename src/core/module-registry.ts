@@ -146,6 +146,14 @@ export class ModuleRegistry implements Snapshottable {
     this.usesOf.delete(u);
   }
 
+  /**
+   * Whether `user` uses `used` already (what `uses(user).includes(used)` says, without building the list).
+   * @see kernel/module/main.c already_uses
+   */
+  alreadyUses(user: string, used: string): boolean {
+    return this.usesOf.get(this.key(user))?.has(this.key(used)) === true;
+  }
+
   /** Names of the modules `name` uses, in the order the edges were added. */
   uses(name: string): string[] {
     return [...(this.usesOf.get(this.key(name)) ?? [])].map((k) => this.records.get(k)?.name ?? k);

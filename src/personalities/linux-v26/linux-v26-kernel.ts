@@ -229,8 +229,7 @@ export class LinuxV26Kernel {
    * reference and a `module_use` link.
    */
   refModule(user: LoadedModule, used: LoadedModule): Result<boolean> {
-    if (this.core.modules.uses(user.record.name).includes(used.record.name))
-      return { ok: true, value: false };
+    if (this.core.modules.alreadyUses(user.record.name, used.record.name)) return { ok: true, value: false };
     if (this.state(used) === 'COMING') return err('EBUSY', 'owner is still initialising');
     if (!this.tryModuleGet(used)) return err('ENOENT', 'owner is going away');
     const r = this.core.modules.addUse(user.record.name, used.record.name);

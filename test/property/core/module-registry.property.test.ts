@@ -53,6 +53,7 @@ describe('ModuleRegistry properties', () => {
             expect(reg.get(n)?.refcount).toBe(m.refs);
             expect(reg.get(n)!.refcount).toBeGreaterThanOrEqual(0);
             expect(new Set(reg.uses(n))).toEqual(m.uses);
+            for (const d of NAMES) expect(reg.alreadyUses(n, d)).toBe(m.uses.has(d));
             expect(new Set(reg.usedBy(n))).toEqual(new Set(holders(n)));
           }
           expect(reg.size).toBe(model.size);
@@ -72,5 +73,9 @@ describe('ModuleRegistry properties', () => {
     expect(reg.has('snd_hda')).toBe(true);
     expect(reg.add('snd_hda')).toMatchObject({ ok: false, error: { errno: 'EEXIST' } });
     expect(reg.list().map((r) => r.name)).toEqual(['snd-hda']);
+    expect(reg.add('usb-core').ok).toBe(true);
+    expect(reg.addUse('snd_hda', 'usb_core').ok).toBe(true);
+    expect(reg.alreadyUses('snd-hda', 'usb-core')).toBe(true);
+    expect(reg.alreadyUses('usb_core', 'snd_hda')).toBe(false);
   });
 });
