@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { signingCertificatePem } from '../../scripts/signing-cert.mjs';
+import { decompressBzImage, findCertificates, SUBJECT_MARK, toPem } from '../../scripts/signing-cert.mjs';
 import { treeModuleFiles } from '../../src/experiments/tree-module-files.js';
 
 /** A located module tree. */
@@ -73,8 +73,13 @@ export function moduleFiles(tree: DebianTree): string[] {
 
 /**
  * The signing certificate built into the kernel: the xz payload of `vmlinuz` is decompressed with `xz` and
- * scanned for DER certificates whose subject is the build-time key. Returned as PEM.
+ * scanned for DER certificates whose subject is the build-time key. Returned as PEM; throws with the reason
+ * (no decompressor, no payload, not exactly one such certificate), so a failing corpus test says why.
  */
-export function signingCertificate(tree: DebianTree): string | undefined {
-  return signingCertificatePem(tree.vmlinuz);
+export function signingCertificate(tree: DebianTree): string {
+  const certs = findCertificates(decompressBzImage(tree.vmlinuz));
+  if (certs.length !== 1) {
+    throw new Error(`${tree.vmlinuz}: expected one "${SUBJECT_MARK}" certificate, found ${certs.length}`);
+  }
+  return toPem(certs[0]);
 }

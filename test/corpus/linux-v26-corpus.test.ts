@@ -18,7 +18,7 @@ describe.skipIf(tree === undefined)('linux-v26: the whole Debian module corpus',
   it('loads every module with signatures enforced, lists them, unloads them, and restores the kernel', () => {
     if (tree === undefined) return;
     const cert = signingCertificate(tree);
-    expect(cert, 'signing certificate extracted from vmlinuz').toBeDefined();
+    expect(cert, 'signing certificate extracted from vmlinuz').toContain('BEGIN CERTIFICATE');
     const t0 = performance.now();
     const files = moduleFiles(tree);
     const mods = loadOrder(files.map(readCorpusModule));
@@ -29,7 +29,7 @@ describe.skipIf(tree === undefined)('linux-v26: the whole Debian module corpus',
       modules: mods,
       release: tree.kver,
       symvers: tree.symvers,
-      trustedCerts: [cert ?? ''],
+      trustedCerts: [cert],
       kernelVersion: process.env.KMODSIM_CORPUS_KERNEL ?? '6.1',
       whileLoaded: (k) => {
         const lsmod = k.run('lsmod');
