@@ -254,17 +254,26 @@ export class StringTable {
   }
 }
 
-/** Reads an unsigned 64-bit field as a number: exact up to 2^53, a larger approximation beyond. */
+/**
+ * Reads an unsigned 64-bit field as a number: exact up to 2^53, a larger approximation beyond. A value below 2^32
+ * is the low word itself (no arithmetic): a small integer, not a heap number, so the objects that keep it (a
+ * section's offset and size) hold it in place instead of in a box of its own.
+ */
 export function readU64Number(view: DataView, offset: number, littleEndian: boolean): number {
   const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
   const hi = view.getUint32(littleEndian ? offset + 4 : offset, littleEndian);
-  return hi * TWO_32 + lo;
+  return hi === 0 ? lo : hi * TWO_32 + lo;
 }
 
-/** Reads a signed 64-bit field as a number: exact when |value| ≤ 2^53. */
+/**
+ * Reads a signed 64-bit field as a number: exact when |value| ≤ 2^53. A value within ±2^31 is taken from the low
+ * word without arithmetic, as above (module addresses, -2^30 and up, are small integers then).
+ */
 export function readI64Number(view: DataView, offset: number, littleEndian: boolean): number {
   const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
   const hi = view.getInt32(littleEndian ? offset + 4 : offset, littleEndian);
+  if (hi === 0) return lo;
+  if (hi === -1 && lo >= 0x80000000) return lo | 0;
   return hi * TWO_32 + lo;
 }
 
