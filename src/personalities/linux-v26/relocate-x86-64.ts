@@ -75,8 +75,11 @@ export function applyRelocateAdd(
     counter.count++;
     if (type === R_X86_64_NONE) continue;
     if (sym >= symValues.length) return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
-    const roff = offHi * TWO_32 + offLo;
-    const addend = addHi * TWO_32 + addLo;
+    // Offsets and addends that fit 32 bits (nearly all) taken without arithmetic, as readU64Number/readI64Number
+    // do: small integers, no heap number per entry while the loop runs unoptimised.
+    const roff = offHi === 0 ? offLo : offHi * TWO_32 + offLo;
+    const addend =
+      addHi === 0 ? addLo : addHi === -1 && addLo >= 0x80000000 ? addLo | 0 : addHi * TWO_32 + addLo;
     const s = symValues[sym];
     let val = s + addend;
     let size: number;
