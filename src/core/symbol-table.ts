@@ -36,6 +36,11 @@ export function kernelSymbol(
   return { name, value, owner, gplOnly, namespace, crc };
 }
 
+/** The first-registered of a name's entries. */
+function first(entry: KernelSymbol | readonly KernelSymbol[]): KernelSymbol {
+  return Array.isArray(entry) ? entry[0] : (entry as KernelSymbol);
+}
+
 /**
  * The kernel's exported symbols plus every loaded module's exports. Lookup by name is O(1); enumeration follows
  * registration order per owner, and owners in the order they were added, so each era can produce its own listing
@@ -43,8 +48,11 @@ export function kernelSymbol(
  */
 @injectable()
 export class SymbolTable implements Snapshottable {
-  /** name → symbols with that name, in registration order (length > 1 only where an era allows duplicates). */
-  private byName = new Map<string, KernelSymbol[]>();
+  /**
+   * name → the symbol with that name, or all of them in registration order where an era allows duplicates (two
+   * or more). The symbol itself, not a one-element array, for the common case: a lookup is one load fewer.
+   */
+  private byName = new Map<string, KernelSymbol | KernelSymbol[]>();
   /** owner → its symbols in export order; Map iteration order = owner registration order. */
   private byOwnerMap = new Map<string, KernelSymbol[]>();
 
@@ -55,10 +63,11 @@ export class SymbolTable implements Snapshottable {
   add(symbol: KernelSymbol, allowDuplicate = false): Result<void> {
     const existing = this.byName.get(symbol.name);
     if (existing !== undefined && !allowDuplicate) {
-      return err('EEXIST', `exports duplicate symbol ${symbol.name} (owned by ${existing[0].owner})`);
+      return err('EEXIST', `exports duplicate symbol ${symbol.name} (owned by ${first(existing).owner})`);
     }
-    if (existing === undefined) this.byName.set(symbol.name, [symbol]);
-    else existing.push(symbol);
+    if (existing === undefined) this.byName.set(symbol.name, symbol);
+    else if (Array.isArray(existing)) existing.push(symbol);
+    else this.byName.set(symbol.name, [existing, symbol]);
     let list = this.byOwnerMap.get(symbol.owner);
     if (list === undefined) {
       list = [];
@@ -76,7 +85,7 @@ export class SymbolTable implements Snapshottable {
     if (!allowDuplicate) {
       const seen = new Set<string>();
       for (const s of symbols) {
-        const owner = this.byName.get(s.name)?.[0].owner ?? (seen.has(s.name) ? s.owner : undefined);
+        const owner = this.lookup(s.name)?.owner ?? (seen.has(s.name) ? s.owner : undefined);
         if (owner !== undefined)
           return err('EEXIST', `exports duplicate symbol ${s.name} (owned by ${owner})`);
         seen.add(s.name);
@@ -93,12 +102,14 @@ export class SymbolTable implements Snapshottable {
 
   /** The first-registered symbol with this name. */
   lookup(name: string): KernelSymbol | undefined {
-    return this.byName.get(name)?.[0];
+    const found = this.byName.get(name);
+    return found === undefined || !Array.isArray(found) ? found : found[0];
   }
 
   /** Every symbol with this name, in registration order. */
   lookupAll(name: string): readonly KernelSymbol[] {
-    return this.byName.get(name) ?? [];
+    const found = this.byName.get(name);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
   }
 
   /** Removes every symbol of `owner` (module unload), and the owner itself. */
@@ -108,14 +119,13 @@ export class SymbolTable implements Snapshottable {
     for (const s of list) {
       const same = this.byName.get(s.name);
       if (same === undefined) continue;
-      // Most names have one exporter: no filtered copy for them.
-      if (same.length === 1) {
-        if (same[0] === s) this.byName.delete(s.name);
+      if (!Array.isArray(same)) {
+        if (same === s) this.byName.delete(s.name);
         continue;
       }
       const rest = same.filter((x) => x !== s);
       if (rest.length === 0) this.byName.delete(s.name);
-      else this.byName.set(s.name, rest);
+      else this.byName.set(s.name, rest.length === 1 ? rest[0] : rest);
     }
     this.byOwnerMap.delete(owner);
   }

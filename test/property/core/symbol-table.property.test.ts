@@ -48,6 +48,33 @@ describe('SymbolTable properties', () => {
     );
   });
 
+  it('lookup and lookupAll follow registration order as owners sharing names come and go', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('x', 'y', 'z')), { maxLength: 30 }),
+        fc.subarray(['a', 'b', 'c']),
+        (entries, removed) => {
+          const t = new SymbolTable();
+          const model: KernelSymbol[] = [];
+          for (const [owner, name] of entries) {
+            const s: KernelSymbol = { name, value: BigInt(model.length), owner, gplOnly: false };
+            t.add(s, true);
+            model.push(s);
+          }
+          for (const o of removed) t.removeOwner(o);
+          const live = model.filter((s) => !removed.includes(s.owner));
+          for (const name of ['x', 'y', 'z']) {
+            const all = live.filter((s) => s.name === name);
+            expect(t.lookupAll(name)).toEqual(all);
+            expect(t.lookup(name)).toBe(all[0]);
+          }
+          expect(t.size).toBe(live.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('round-trips through a snapshot, keeping owner order and every field', () => {
     fc.assert(
       fc.property(
