@@ -78,8 +78,9 @@ export class ModuleVersions {
   /** Index of the first entry for `name` (what `check_version`'s linear scan finds), or -1. */
   indexOf(name: string): number {
     if (this.byName === undefined) {
+      // Backwards, so that a repeated name ends up with its first index: one Map operation per entry.
       const m = new Map<string, number>();
-      for (let i = 0; i < this.names.length; i++) if (!m.has(this.names[i])) m.set(this.names[i], i);
+      for (let i = this.names.length - 1; i >= 0; i--) m.set(this.names[i], i);
       this.byName = m;
     }
     return this.byName.get(name) ?? -1;
