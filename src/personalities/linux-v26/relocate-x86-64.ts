@@ -15,6 +15,7 @@ import {
   R_X86_64_PLT32,
 } from '../../abi/elf.js';
 import { err, OK_VOID, type Result } from '../../core/result.js';
+import { readI64Number, readU64Number } from '../../elf/elf-file.js';
 
 const TWO_32 = 4294967296;
 
@@ -66,20 +67,13 @@ export function applyRelocateAdd(
   const dst = target.view;
   for (let i = 0; i < n; i++) {
     const e = relaOffset + i * 24;
-    const offLo = image.getUint32(e, true);
-    const offHi = image.getUint32(e + 4, true);
     const type = image.getUint32(e + 8, true);
     const sym = image.getUint32(e + 12, true);
-    const addLo = image.getUint32(e + 16, true);
-    const addHi = image.getInt32(e + 20, true);
     counter.count++;
     if (type === R_X86_64_NONE) continue;
     if (sym >= symValues.length) return err('ENOEXEC', `${modName}: Unknown rela relocation: ${type}`);
-    // Offsets and addends that fit 32 bits (nearly all) taken without arithmetic, as readU64Number/readI64Number
-    // do: small integers, no heap number per entry while the loop runs unoptimised.
-    const roff = offHi === 0 ? offLo : offHi * TWO_32 + offLo;
-    const addend =
-      addHi === 0 ? addLo : addHi === -1 && addLo >= 0x80000000 ? addLo | 0 : addHi * TWO_32 + addLo;
+    const roff = readU64Number(image, e, true);
+    const addend = readI64Number(image, e + 16, true);
     const s = symValues[sym];
     let val = s + addend;
     let size: number;

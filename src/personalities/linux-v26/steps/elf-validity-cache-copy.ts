@@ -15,7 +15,7 @@ import {
 import type { KernelError } from '../../../core/kernel-error.js';
 import { step } from '../../../core/pipeline.js';
 import { err, type Fail, OK_VOID, ok, type Result } from '../../../core/result.js';
-import { ElfFile, type ElfSection } from '../../../elf/elf-file.js';
+import { ElfFile, type ElfSection, readU64Number } from '../../../elf/elf-file.js';
 import { readModinfo } from '../../../elf/modinfo.js';
 import { SymbolTable } from '../../../elf/symbols.js';
 import { readExtendedVersions, readVersions } from '../../../elf/versions.js';
@@ -74,7 +74,7 @@ export function elfHeaderChecks(info: LoadInfo): Result<CheckedHeader> {
   if (machine !== EM_X86_64) return noexec(info, `Invalid architecture in ELF header: ${machine}`);
   const shentsize = v.getUint16(58, true);
   if (shentsize !== SIZEOF_SHDR) return noexec(info, 'Invalid ELF section header size');
-  const shoff = v.getUint32(40, true) + v.getUint32(44, true) * 4294967296;
+  const shoff = readU64Number(v, 40, true);
   const shnum = v.getUint16(60, true);
   if (shoff >= len || shnum * SIZEOF_SHDR > len - shoff)
     return noexec(info, 'Invalid ELF section header overflow');
