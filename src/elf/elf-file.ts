@@ -255,26 +255,37 @@ export class StringTable {
 }
 
 /**
- * Reads an unsigned 64-bit field as a number: exact up to 2^53, a larger approximation beyond. A value below 2^32
- * is the low word itself (no arithmetic): a small integer, not a heap number, so the objects that keep it (a
- * section's offset and size) hold it in place instead of in a box of its own.
+ * An unsigned 64-bit value from its 32-bit words, as a number: exact up to 2^53, a larger approximation beyond. A
+ * value below 2^32 is the low word itself (no arithmetic): a small integer, not a heap number, so the objects that
+ * keep it (a section's offset and size) hold it in place instead of in a box of its own.
  */
-export function readU64Number(view: DataView, offset: number, littleEndian: boolean): number {
-  const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
-  const hi = view.getUint32(littleEndian ? offset + 4 : offset, littleEndian);
+export function u64FromWords(lo: number, hi: number): number {
   return hi === 0 ? lo : hi * TWO_32 + lo;
 }
 
 /**
- * Reads a signed 64-bit field as a number: exact when |value| ≤ 2^53. A value within ±2^31 is taken from the low
- * word without arithmetic, as above (module addresses, -2^30 and up, are small integers then).
+ * A signed 64-bit value from its words (`hi` signed), as a number: exact when |value| ≤ 2^53. A value within
+ * ±2^31 is taken from the low word without arithmetic, as above (module addresses, -2^30 and up, are small
+ * integers then).
  */
-export function readI64Number(view: DataView, offset: number, littleEndian: boolean): number {
-  const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
-  const hi = view.getInt32(littleEndian ? offset + 4 : offset, littleEndian);
+export function i64FromWords(lo: number, hi: number): number {
   if (hi === 0) return lo;
   if (hi === -1 && lo >= 0x80000000) return lo | 0;
   return hi * TWO_32 + lo;
+}
+
+/** Reads an unsigned 64-bit field as a number ({@link u64FromWords}). */
+export function readU64Number(view: DataView, offset: number, littleEndian: boolean): number {
+  const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
+  const hi = view.getUint32(littleEndian ? offset + 4 : offset, littleEndian);
+  return u64FromWords(lo, hi);
+}
+
+/** Reads a signed 64-bit field as a number ({@link i64FromWords}). */
+export function readI64Number(view: DataView, offset: number, littleEndian: boolean): number {
+  const lo = view.getUint32(littleEndian ? offset : offset + 4, littleEndian);
+  const hi = view.getInt32(littleEndian ? offset + 4 : offset, littleEndian);
+  return i64FromWords(lo, hi);
 }
 
 function identCheck(bytes: Uint8Array): ElfResult<undefined> {
