@@ -412,7 +412,11 @@ export class LinuxV26Kernel {
     }
     vfs.registerGeneratedIn(
       `${dir}/sections`,
-      x.sections.map(([sec, addr]) => ({ name: sec, generate: () => `0x${hexAddr(addr)}\n`, mode: 0o400 })),
+      x.sectionNames.map((sec, i) => ({
+        name: sec,
+        generate: () => `0x${hexAddr(x.sectionAddrs[i])}\n`,
+        mode: 0o400,
+      })),
     );
     vfs.registerGeneratedIn(
       `${dir}/holders`,

@@ -54,8 +54,14 @@ export interface ModuleExtra {
   params: ParamDef[];
   /** charp / custom parameter values (the kernel keeps them in kmalloc'ed memory). */
   paramValues: Record<string, string | undefined>;
-  /** Loaded ALLOC sections: name and address (formatted when `/sys/module/<name>/sections` is read). */
-  sections: [string, number][];
+  /**
+   * Names of the loaded ALLOC sections (`/sys/module/<name>/sections`), in section order; their addresses are
+   * {@link ModuleExtra.sectionAddrs}. Two flat arrays rather than a pair per section: a whole tree loaded keeps
+   * some 170,000 of them, and a pair is two more objects each for the collector to copy.
+   */
+  sectionNames: string[];
+  /** Address of each of {@link ModuleExtra.sectionNames} (formatted when its file is read). */
+  sectionAddrs: number[];
   /** Per-cpu area, if any: offset and size. */
   percpu: [number, number] | undefined;
   /** Whether the signature verified. */

@@ -30,7 +30,8 @@ export const addUnformedModule = step<LoadInfo>('addUnformedModule', (info, undo
     args: '',
     params: [],
     paramValues: {},
-    sections: [],
+    sectionNames: [],
+    sectionAddrs: [],
     percpu: undefined,
     sigOk: info.sigOk,
   };

@@ -160,13 +160,17 @@ export function runPostRelocation(info: LoadInfo): void {
     x.hasInit = (ptr(mem, ms.addr + STRUCT_MODULE_INIT_OFFSET) ?? 0) !== 0;
     x.hasExit = (ptr(mem, ms.addr + STRUCT_MODULE_EXIT_OFFSET) ?? 0) !== 0;
   }
-  const sections: [string, number][] = [];
+  const names: string[] = [];
+  const addrs: number[] = [];
   for (let i = 1; i < secs.length; i++) {
     const p = placed[i];
-    if (p !== undefined && secs[i].size > 0 && info.placement?.[i]?.region === 'core')
-      sections.push([secs[i].name, p.addr]);
+    if (p !== undefined && secs[i].size > 0 && info.placement?.[i]?.region === 'core') {
+      names.push(secs[i].name);
+      addrs.push(p.addr);
+    }
   }
-  x.sections = sections;
+  x.sectionNames = names;
+  x.sectionAddrs = addrs;
 }
 
 /** The pipeline step (cannot fail for x86-64). */
