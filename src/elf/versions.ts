@@ -24,19 +24,45 @@ export interface ModVersionEntry {
   readonly crcHigh: number;
 }
 
-/** The decoded `__versions` section. */
+/** FNV-1a (32-bit) offset basis and prime: the hash of {@link ModuleVersions}' name index. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Where each `__versions` entry's name lies in the input, as {@link readVersions} found it. */
+export interface VersionNames {
+  /** The whole input. */
+  readonly bytes: Uint8Array;
+  /** A Buffer view of {@link VersionNames.bytes}. */
+  readonly buffer: Buffer;
+  /** Input offset of entry 0's name field. */
+  readonly first: number;
+  /** Size of each name field (56 on 64-bit layouts, 60 on 32-bit). */
+  readonly field: number;
+  /** Per entry: input offset where its name ends (its NUL, or the end of the field). */
+  readonly ends: Int32Array;
+  /** Per entry: FNV-1a of its name bytes; for a name with a byte ≥ 0x80, -1 (such names are decoded). */
+  readonly hashes: Int32Array;
+}
+
+/**
+ * The decoded `__versions` section. Names are kept as bytes in the input: {@link ModuleVersions.indexOf} looks a
+ * name up through a hash of those bytes, so a module's hundreds of entries cost no string or Map entry each (the
+ * loader asks for most of them, once); {@link ModuleVersions.entries} decodes them when asked.
+ */
 export class ModuleVersions {
-  private byName: Map<string, number> | undefined;
+  private decoded: (string | undefined)[] | undefined;
   private list: ModVersionEntry[] | undefined;
+  /** Open-addressing table of entry indices (-1: empty) over the ASCII names, first entry of a name only. */
+  private table: Int32Array | undefined;
 
   /**
-   * @param section the section read. @param names each entry's name. @param crcs each entry's low 32 CRC bits.
-   * @param crcHighs each entry's high 32 CRC bits (0 on 32-bit layouts). @param trailingBytes bytes after the
-   * last whole entry. Entries are `sh_size / 64`, rounded down as the kernel does.
+   * @param section the section read. @param names where each entry's name lies. @param crcs each entry's low 32
+   * CRC bits. @param crcHighs each entry's high 32 CRC bits (0 on 32-bit layouts). @param trailingBytes bytes
+   * after the last whole entry. Entries are `sh_size / 64`, rounded down as the kernel does.
    */
   constructor(
     readonly section: ElfSection,
-    private readonly names: readonly string[],
+    private readonly names: VersionNames,
     private readonly crcs: Uint32Array,
     private readonly crcHighs: Uint32Array,
     readonly trailingBytes: number,
@@ -44,13 +70,13 @@ export class ModuleVersions {
 
   /** Number of entries. */
   get count(): number {
-    return this.names.length;
+    return this.crcs.length;
   }
 
   /** Every entry, in section order (objects made on first use: the loader asks by name). */
   get entries(): readonly ModVersionEntry[] {
     if (this.list === undefined) {
-      const list: ModVersionEntry[] = new Array(this.names.length);
+      const list: ModVersionEntry[] = new Array(this.count);
       for (let i = 0; i < list.length; i++) list[i] = this.entryAt(i);
       this.list = list;
     }
@@ -63,27 +89,102 @@ export class ModuleVersions {
   }
 
   private has(i: number): boolean {
-    return Number.isInteger(i) && i >= 0 && i < this.names.length;
+    return Number.isInteger(i) && i >= 0 && i < this.count;
   }
 
   private entryAt(i: number): ModVersionEntry {
     return {
       offset: i * MODVERSION_INFO_SIZE,
-      name: this.names[i],
+      name: this.nameAt(i),
       crc: this.crcs[i],
       crcHigh: this.crcHighs[i],
     };
   }
 
+  /** Entry `i`'s name: the bytes as latin1 when all are ASCII, else decoded as UTF-8 as decodeCString does. */
+  private nameAt(i: number): string {
+    this.decoded ??= new Array(this.count);
+    let name = this.decoded[i];
+    if (name === undefined) {
+      const n = this.names;
+      const start = n.first + i * MODVERSION_INFO_SIZE;
+      name =
+        n.hashes[i] !== -1
+          ? n.buffer.toString('latin1', start, n.ends[i])
+          : decodeCString(n.bytes, n.buffer, start, start + n.field).text;
+      this.decoded[i] = name;
+    }
+    return name;
+  }
+
   /** Index of the first entry for `name` (what `check_version`'s linear scan finds), or -1. */
   indexOf(name: string): number {
-    if (this.byName === undefined) {
-      // Backwards, so that a repeated name ends up with its first index: one Map operation per entry.
-      const m = new Map<string, number>();
-      for (let i = this.names.length - 1; i >= 0; i--) m.set(this.names[i], i);
-      this.byName = m;
+    let h = FNV_OFFSET;
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      // Only an ASCII name can equal an ASCII entry's; any other is compared decoded, entry by entry.
+      if (c >= 0x80) return this.indexOfDecoded(name);
+      h = Math.imul(h ^ c, FNV_PRIME);
     }
-    return this.byName.get(name) ?? -1;
+    h = asKey(h);
+    const t = this.index();
+    const mask = t.length - 1;
+    const hashes = this.names.hashes;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const i = t[slot];
+      if (i < 0) return -1;
+      if (hashes[i] === h && this.nameIs(i, name)) return i;
+    }
+  }
+
+  private indexOfDecoded(name: string): number {
+    for (let i = 0; i < this.count; i++) if (this.nameAt(i) === name) return i;
+    return -1;
+  }
+
+  /** Whether ASCII entry `i`'s name is `name` (ASCII). */
+  private nameIs(i: number, name: string): boolean {
+    const n = this.names;
+    const start = n.first + i * MODVERSION_INFO_SIZE;
+    if (n.ends[i] - start !== name.length) return false;
+    const b = n.bytes;
+    for (let k = 0; k < name.length; k++) if (b[start + k] !== name.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Whether ASCII entries `i` and `j` have the same name. */
+  private sameName(i: number, j: number): boolean {
+    const n = this.names;
+    const a = n.first + i * MODVERSION_INFO_SIZE;
+    const b = n.first + j * MODVERSION_INFO_SIZE;
+    const len = n.ends[i] - a;
+    if (n.ends[j] - b !== len) return false;
+    for (let k = 0; k < len; k++) if (n.bytes[a + k] !== n.bytes[b + k]) return false;
+    return true;
+  }
+
+  /** The name index, built on first use: each ASCII name once, at its first entry. */
+  private index(): Int32Array {
+    if (this.table !== undefined) return this.table;
+    let size = 8;
+    while (size < this.count * 2) size *= 2;
+    const t = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    const hashes = this.names.hashes;
+    for (let i = 0; i < this.count; i++) {
+      const h = hashes[i];
+      if (h === -1) continue;
+      for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+        const j = t[slot];
+        if (j < 0) {
+          t[slot] = i;
+          break;
+        }
+        if (hashes[j] === h && this.sameName(j, i)) break;
+      }
+    }
+    this.table = t;
+    return t;
   }
 
   /** The low 32 bits of entry `i`'s CRC, as the kernel compares them; `undefined` for no such entry. */
@@ -101,6 +202,11 @@ export class ModuleVersions {
     const i = this.indexOf(name);
     return i < 0 ? undefined : this.entryAt(i);
   }
+}
+
+/** A hash as stored: a non-negative int32 (-1 marks a name that is not ASCII). */
+function asKey(h: number): number {
+  return h & 0x7fffffff;
 }
 
 /** The name of the modversions section. */
@@ -121,12 +227,11 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
   const crcSize = file.is64 ? 8 : 4;
   const count = Math.floor(bytes.length / MODVERSION_INFO_SIZE);
   const base = bytes.byteOffset - file.bytes.byteOffset;
-  const names: string[] = new Array(count);
   const crcs = new Uint32Array(count);
   const crcHighs = new Uint32Array(count);
-  // The whole section as latin1 once (one native call instead of one per name): an ASCII name is then a slice
-  // of it; a name with other bytes is decoded on its own as UTF-8, as decodeCString does.
-  const text = count === 0 ? '' : file.buffer.toString('latin1', base, base + count * MODVERSION_INFO_SIZE);
+  const ends = new Int32Array(count);
+  const hashes = new Int32Array(count);
+  const all = file.bytes;
   for (let i = 0; i < count; i++) {
     const o = i * MODVERSION_INFO_SIZE;
     if (file.is64) {
@@ -135,16 +240,27 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
     } else {
       crcs[i] = v.getUint32(o, le);
     }
-    const start = base + o + crcSize;
     const limit = base + o + MODVERSION_INFO_SIZE;
-    let stop = start;
+    let stop = base + o + crcSize;
     let high = 0;
-    while (stop < limit && file.bytes[stop] !== 0) high |= file.bytes[stop++];
-    names[i] =
-      high < 0x80
-        ? text.slice(start - base, stop - base)
-        : decodeCString(file.bytes, file.buffer, start, limit).text;
+    let h = FNV_OFFSET;
+    for (; stop < limit; stop++) {
+      const c = all[stop];
+      if (c === 0) break;
+      high |= c;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    ends[i] = stop;
+    hashes[i] = high < 0x80 ? asKey(h) : -1;
   }
+  const names = {
+    bytes: all,
+    buffer: file.buffer,
+    first: base + crcSize,
+    field: MODVERSION_INFO_SIZE - crcSize,
+    ends,
+    hashes,
+  };
   return ok(new ModuleVersions(s, names, crcs, crcHighs, bytes.length - count * MODVERSION_INFO_SIZE));
 }
 
