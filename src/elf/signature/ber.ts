@@ -100,17 +100,17 @@ export function berChildren(b: Uint8Array, n: BerNode): BerNode[] | BerFailure {
 
 /** The dotted form of an OBJECT IDENTIFIER's contents. */
 export function berOid(b: Uint8Array, n: BerNode): string {
-  const parts: number[] = [];
+  let out = '';
   let v = 0;
   for (let i = n.body; i < n.end; i++) {
     v = v * 128 + (b[i] & 0x7f);
     if ((b[i] & 0x80) === 0) {
-      if (parts.length === 0) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else parts.push(v);
+      if (out === '') out = v < 80 ? `${Math.floor(v / 40)}.${v % 40}` : `2.${v - 80}`;
+      else out += `.${v}`;
       v = 0;
     }
   }
-  return parts.join('.');
+  return out;
 }
 
 /** Lowercase hex of `b[s, e)`. */

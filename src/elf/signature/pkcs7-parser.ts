@@ -92,10 +92,10 @@ const tagMatch = (want: number, got: number): boolean => ((want ^ got) & ~(want 
 class Fields {
   private i = 0;
   constructor(readonly list: readonly BerNode[]) {}
-  /** An OPTIONAL field: consumed when present with a matching tag. */
-  opt(...tags: number[]): BerNode | undefined {
+  /** An OPTIONAL field: consumed when present with a matching tag (`tag`, or `alt` when given). */
+  opt(tag: number, alt?: number): BerNode | undefined {
     const n = this.list[this.i];
-    if (n === undefined || !tags.some((t) => tagMatch(t, n.tag))) return undefined;
+    if (n === undefined || !(tagMatch(tag, n.tag) || (alt !== undefined && tagMatch(alt, n.tag)))) return undefined;
     this.i++;
     return n;
   }
