@@ -254,6 +254,9 @@ export class StringTable {
   }
 }
 
+/** Whether typed arrays are little-endian here (they use the host's byte order; DataView reads choose theirs). */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * An unsigned 64-bit value from its 32-bit words, as a number: exact up to 2^53, a larger approximation beyond. A
  * value below 2^32 is the low word itself (no arithmetic): a small integer, not a heap number, so the objects that

@@ -95,7 +95,8 @@ class Fields {
   /** An OPTIONAL field: consumed when present with a matching tag (`tag`, or `alt` when given). */
   opt(tag: number, alt?: number): BerNode | undefined {
     const n = this.list[this.i];
-    if (n === undefined || !(tagMatch(tag, n.tag) || (alt !== undefined && tagMatch(alt, n.tag)))) return undefined;
+    if (n === undefined || !(tagMatch(tag, n.tag) || (alt !== undefined && tagMatch(alt, n.tag))))
+      return undefined;
     this.i++;
     return n;
   }

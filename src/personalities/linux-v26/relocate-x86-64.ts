@@ -15,7 +15,7 @@ import {
   R_X86_64_PLT32,
 } from '../../abi/elf.js';
 import { err, OK_VOID, type Result } from '../../core/result.js';
-import { i64FromWords, u64FromWords } from '../../elf/elf-file.js';
+import { HOST_LITTLE_ENDIAN, i64FromWords, u64FromWords } from '../../elf/elf-file.js';
 
 const TWO_32 = 4294967296;
 
@@ -137,9 +137,6 @@ export function applyRelocateAdd(
   }
   return OK_VOID;
 }
-
-/** Whether typed arrays use little-endian words here (they use the host's byte order). */
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * The `n` entries at `offset` as little-endian 32-bit words, six per entry (`r_offset`, `r_info`, `r_addend`, low
