@@ -19,6 +19,12 @@ export interface KernelSymbol {
   readonly namespace?: string;
   /** modversions CRC, if the exporter has one. */
   readonly crc?: number;
+  /**
+   * {@link KernelSymbol.value} read as a signed 64-bit number (exact for kernel addresses, which lie in the top
+   * 2^53), as a 64-bit loader computes with it; set by {@link kernelSymbol}, so resolving an import converts no
+   * BigInt.
+   */
+  readonly signedValue?: number;
 }
 
 /**
@@ -33,7 +39,7 @@ export function kernelSymbol(
   namespace: string | undefined,
   crc: number | undefined,
 ): KernelSymbol {
-  return { name, value, owner, gplOnly, namespace, crc };
+  return { name, value, owner, gplOnly, namespace, crc, signedValue: Number(BigInt.asIntN(64, value)) };
 }
 
 /** The first-registered of a name's entries. */

@@ -70,7 +70,7 @@ function resolveSymbol(info: LoadInfo, name: string): number | ErrnoName | undef
     }
     if (r.value) info.uses.push(owner.record.name);
   }
-  return addrToNumber(sym.value);
+  return sym.signedValue ?? addrToNumber(sym.value);
 }
 
 /** Runs the walk. */
