@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { exitWhenIdle } from './exit-when-idle.js';
 import { runCli } from './run-cli.js';
 import { v8Settings } from './v8-settings.js';
 
@@ -15,6 +16,4 @@ runCli(
   process.argv.slice(2),
   io,
   () => JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string,
-).then((code) => {
-  process.exitCode = code;
-});
+).then(exitWhenIdle);
