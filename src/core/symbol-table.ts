@@ -21,7 +21,7 @@ export interface KernelSymbol {
   readonly crc?: number;
   /**
    * {@link KernelSymbol.value} read as a signed 64-bit number (exact for kernel addresses, which lie in the top
-   * 2^53), as a 64-bit loader computes with it; set by {@link kernelSymbol}, so resolving an import converts no
+   * 2^53), as a 64-bit loader computes with it; set by `kernelSymbol()`, so resolving an import converts no
    * BigInt.
    */
   readonly signedValue?: number;
