@@ -5,6 +5,7 @@
  * @see kernel/module/version.c check_version
  * @module
  */
+import { FNV1A_OFFSET, FNV1A_PRIME, sameBytes } from '../core/fnv1a.js';
 import { ok } from '../core/result.js';
 import { type ElfResult, elfFail } from './elf-error.js';
 import { decodeCString, type ElfFile, type ElfSection } from './elf-file.js';
@@ -23,10 +24,6 @@ export interface ModVersionEntry {
   /** The upper 32 bits of a 64-bit `crc` field (0 on 32-bit layouts). */
   readonly crcHigh: number;
 }
-
-/** FNV-1a (32-bit) offset basis and prime: the hash of {@link ModuleVersions}' name index. */
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** Where each `__versions` entry's name lies in the input, as {@link readVersions} found it. */
 export interface VersionNames {
@@ -119,12 +116,12 @@ export class ModuleVersions {
 
   /** Index of the first entry for `name` (what `check_version`'s linear scan finds), or -1. */
   indexOf(name: string): number {
-    let h = FNV_OFFSET;
+    let h = FNV1A_OFFSET;
     for (let k = 0; k < name.length; k++) {
       const c = name.charCodeAt(k);
       // Only an ASCII name can equal an ASCII entry's; any other is compared decoded, entry by entry.
       if (c >= 0x80) return this.indexOfDecoded(name);
-      h = Math.imul(h ^ c, FNV_PRIME);
+      h = Math.imul(h ^ c, FNV1A_PRIME);
     }
     h = asKey(h);
     const t = this.index();
@@ -152,15 +149,16 @@ export class ModuleVersions {
     return true;
   }
 
-  /** Whether ASCII entries `i` and `j` have the same name. */
+  /** Whether entries `i` and `j` have the same name bytes. */
   private sameName(i: number, j: number): boolean {
     const n = this.names;
-    const a = n.first + i * MODVERSION_INFO_SIZE;
-    const b = n.first + j * MODVERSION_INFO_SIZE;
-    const len = n.ends[i] - a;
-    if (n.ends[j] - b !== len) return false;
-    for (let k = 0; k < len; k++) if (n.bytes[a + k] !== n.bytes[b + k]) return false;
-    return true;
+    return sameBytes(
+      n.bytes,
+      n.first + i * MODVERSION_INFO_SIZE,
+      n.ends[i],
+      n.first + j * MODVERSION_INFO_SIZE,
+      n.ends[j],
+    );
   }
 
   /** The name index, built on first use: each ASCII name once, at its first entry. */
@@ -243,12 +241,12 @@ export function readVersions(file: ElfFile, section?: ElfSection): ElfResult<Mod
     const limit = base + o + MODVERSION_INFO_SIZE;
     let stop = base + o + crcSize;
     let high = 0;
-    let h = FNV_OFFSET;
+    let h = FNV1A_OFFSET;
     for (; stop < limit; stop++) {
       const c = all[stop];
       if (c === 0) break;
       high |= c;
-      h = Math.imul(h ^ c, FNV_PRIME);
+      h = Math.imul(h ^ c, FNV1A_PRIME);
     }
     ends[i] = stop;
     hashes[i] = high < 0x80 ? asKey(h) : -1;

@@ -7,6 +7,7 @@
 import type { ErrnoName } from '../../abi/errno.js';
 import type { KernelError } from '../../core/kernel-error.js';
 import { fail, type Result } from '../../core/result.js';
+import { HOST_LITTLE_ENDIAN } from '../elf-file.js';
 
 /** One call of a relocation engine: a REL/RELA section of `image` applied to `target`. */
 export interface RelocationInput {
@@ -71,8 +72,6 @@ export function relocFail(
   if (input.log !== undefined) for (const l of lines) input.log(l);
   return fail({ errno, reason: lines.join('\n'), entry, type, lines });
 }
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * The symbol values as 32-bit halves (`[2i]` low, `[2i + 1]` high) so the hot loops stay in Number

@@ -9,6 +9,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
+import { fnv1a, sameBytes } from '../../../core/fnv1a.js';
 import { fail, ok, type Result } from '../../../core/result.js';
 import { kmodAssert } from './kmod-abort.js';
 
@@ -329,7 +330,7 @@ export class KmodElf {
         const at = nameAt(k);
         const end = this.cEnd(at, versionsEnd);
         versionEnds[k] = end;
-        let i = hashBytes(m, at, end) & mask;
+        let i = fnv1a(m, at, end) & mask;
         for (;;) {
           const other = slots[i];
           if (other < 0) {
@@ -342,7 +343,7 @@ export class KmodElf {
       }
     }
     const versionOf = (at: number, end: number): number => {
-      for (let i = hashBytes(m, at, end) & mask; ; i = (i + 1) & mask) {
+      for (let i = fnv1a(m, at, end) & mask; ; i = (i + 1) & mask) {
         const k = slots[i];
         if (k < 0 || sameBytes(m, at, end, nameAt(k), versionEnds[k])) return k;
       }
@@ -571,20 +572,6 @@ export class KmodElf {
 
 /** Slots of the `__versions` name table of {@link KmodElf.visitDependencySymbols}, reused from module to module. */
 let VERSION_SLOTS = new Int32Array(1024);
-
-/** FNV-1a over `m[start, end)`. */
-function hashBytes(m: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ m[i], 0x01000193);
-  return h >>> 0;
-}
-
-/** Whether `m[a, aEnd)` and `m[b, bEnd)` hold the same bytes. */
-function sameBytes(m: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
-  if (aEnd - a !== bEnd - b) return false;
-  for (let i = 0; i < aEnd - a; i++) if (m[a + i] !== m[b + i]) return false;
-  return true;
-}
 
 function bindFromElf(b: number): KmodSymbolBind {
   if (b === STB_LOCAL) return 'local';
