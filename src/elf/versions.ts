@@ -5,10 +5,11 @@
  * @see kernel/module/version.c check_version
  * @module
  */
-import { FNV1A_OFFSET, FNV1A_PRIME, sameBytes } from '../core/fnv1a.js';
+
 import { ok } from '../core/result.js';
 import { type ElfResult, elfFail } from './elf-error.js';
 import { decodeCString, type ElfFile, type ElfSection } from './elf-file.js';
+import { FNV1A_OFFSET, FNV1A_PRIME, sameBytes } from './fnv1a.js';
 
 /** `sizeof(struct modversion_info)` on both 32- and 64-bit (`MODULE_NAME_LEN` = 64 − sizeof(long)). */
 export const MODVERSION_INFO_SIZE = 64;

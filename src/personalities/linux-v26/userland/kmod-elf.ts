@@ -9,8 +9,8 @@
  */
 import { Buffer } from 'node:buffer';
 import type { ErrnoName } from '../../../abi/errno.js';
-import { fnv1a, sameBytes } from '../../../core/fnv1a.js';
 import { fail, ok, type Result } from '../../../core/result.js';
+import { fnv1a, sameBytes } from '../../../elf/fnv1a.js';
 import { kmodAssert } from './kmod-abort.js';
 
 const ELF_FILE = '../libkmod/libkmod-elf.c';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, sameBytes } from '../../../src/core/fnv1a.js';
+import { fnv1a, sameBytes } from '../../../src/elf/fnv1a.js';
 
 describe('fnv1a', () => {
   it('gives the published 32-bit FNV-1a values, over any byte range', () => {
