@@ -4,7 +4,6 @@
  * The corpus test checks this run; `kmodsim bench load-all` times it.
  * @module
  */
-import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { KernelSymbol } from '../core/symbol-table.js';
 import { ElfFile } from '../elf/elf-file.js';
@@ -16,6 +15,7 @@ import { type ModuleDeps, scanModuleDeps, scanModuleFile } from '../host/scan-mo
 import type { Kernel } from '../kernel.js';
 import { assembleKernel } from '../personalities/assemble-kernel.js';
 import { linuxV26Definition } from '../personalities/linux-v26/linux-v26-module.js';
+import { cryptoOptions, startLoadAhead, TREE_RING_BYTES } from './load-ahead.js';
 
 /** One module file of a tree: its name and dependencies, and its bytes when they are kept in memory. */
 export interface TreeModuleRef {
@@ -40,6 +40,7 @@ export interface TreeModule extends TreeModuleRef {
 /** Module names compare with `-` and `_` equal, as kmod does. */
 export const moduleKey = (name: string): string => name.replaceAll('-', '_');
 
+export { startLoadAhead } from './load-ahead.js';
 export { treeModuleFiles } from './tree-module-files.js';
 
 /** Reads a module file and its `.modinfo` name and dependencies; throws on a file that is no module. */
@@ -111,16 +112,6 @@ export function dependencyOrder<M extends { readonly name: string; readonly depe
   return out;
 }
 
-/** The RSA public key (SPKI DER) of a certificate given as a path or PEM text, if it is one. */
-function rsaKeyOf(cert: string): Uint8Array | undefined {
-  try {
-    const key = new X509Certificate(cert.includes('-----BEGIN') ? cert : fs.readFileSync(cert)).publicKey;
-    return key.asymmetricKeyType === 'rsa' ? key.export({ type: 'spki', format: 'der' }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Options of {@link loadAll}. */
 export interface LoadAllOptions {
   /**
@@ -155,23 +146,6 @@ export interface LoadAllOptions {
    * memory meanwhile); by default one is started here. Closed when loading ends.
    */
   readonly readAhead?: ReadAhead;
-}
-
-/** Upper bound of the module memory a tree's load takes from an early read-ahead thread's pool. */
-const EARLY_POOL_BYTES = 512 << 20;
-
-/**
- * Starts the read-ahead thread for a {@link loadAll} with these certificates before the modules are known: it
- * faults in its file ring and module memory while the caller reads the tree and orders it.
- */
-export function startLoadAhead(trustedCerts: readonly string[] = []): ReadAhead {
-  return new ReadAhead({ poolBytes: EARLY_POOL_BYTES, ...cryptoOptions(trustedCerts) });
-}
-
-/** The read-ahead thread's crypto work for these certificates. */
-function cryptoOptions(certs: readonly string[]): { digests: boolean; rsaKey?: Uint8Array } {
-  const rsaKey = certs.length === 1 ? rsaKeyOf(certs[0]) : undefined;
-  return { digests: certs.length > 0, ...(rsaKey === undefined ? {} : { rsaKey }) };
 }
 
 /** What {@link loadAll} did. */
@@ -245,6 +219,7 @@ export function loadAll(opts: LoadAllOptions): LoadAllResult {
         ? startLoadAhead(certs)
         : new ReadAhead({
             paths,
+            ringBytes: TREE_RING_BYTES,
             poolBytes: given.reduce((n, m) => n + m.size, 0),
             ...cryptoOptions(certs),
           }));
