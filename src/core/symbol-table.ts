@@ -20,9 +20,8 @@ export interface KernelSymbol {
   /** modversions CRC, if the exporter has one. */
   readonly crc?: number;
   /**
-   * {@link KernelSymbol.value} read as a signed 64-bit number (exact for kernel addresses, which lie in the top
-   * 2^53), as a 64-bit loader computes with it; set by `kernelSymbol()`, so resolving an import converts no
-   * BigInt.
+   * {@link KernelSymbol.value} read as a signed 64-bit number (`signedAddress()`), as a 64-bit loader
+   * computes with it; set by `kernelSymbol()`, so resolving an import converts no BigInt.
    */
   readonly signedValue?: number;
 }
@@ -39,7 +38,16 @@ export function kernelSymbol(
   namespace: string | undefined,
   crc: number | undefined,
 ): KernelSymbol {
-  return { name, value, owner, gplOnly, namespace, crc, signedValue: Number(BigInt.asIntN(64, value)) };
+  return { name, value, owner, gplOnly, namespace, crc, signedValue: signedAddress(value) };
+}
+
+/**
+ * A 64-bit address (unsigned, as stored) as the signed number a 64-bit loader computes with: exact for kernel
+ * addresses, which lie in the top 2^53.
+ */
+export function signedAddress(value: bigint): number {
+  // asIntN(64) is the signed reading of the unsigned 64-bit value (one operation the JIT keeps unboxed).
+  return Number(BigInt.asIntN(64, value));
 }
 
 /** The first-registered of a name's entries. */

@@ -6,6 +6,7 @@
 import type { Allocation } from '../../core/address-space.js';
 import type { ModuleRecord } from '../../core/module-registry.js';
 import type { JsonValue } from '../../core/snapshot.js';
+import { signedAddress } from '../../core/symbol-table.js';
 
 /** Module state names as the registry stores them. */
 export type V26State = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
@@ -90,11 +91,8 @@ export function setModuleExtra(record: ModuleRecord, extra: ModuleExtra): void {
   record.extra = extra as unknown as { [key: string]: JsonValue };
 }
 
-/** A kernel address (unsigned 64-bit) as the signed number the loader computes with (exact in the top 2^53). */
-export function addrToNumber(a: bigint): number {
-  // asIntN(64) is the signed reading of the unsigned 64-bit address (one operation the JIT keeps unboxed).
-  return Number(BigInt.asIntN(64, a));
-}
+/** A kernel address (unsigned 64-bit) as the signed number the loader computes with (core's `signedAddress`). */
+export const addrToNumber: (a: bigint) => number = signedAddress;
 
 /** The unsigned 64-bit form of a signed-number address. */
 export function numberToAddr(n: number): bigint {
